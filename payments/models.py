@@ -1,0 +1,1 @@
+"""Payment batches and lines arrive with the payments issue."""

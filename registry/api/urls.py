@@ -1,0 +1,7 @@
+"""Every /api/v1/ route."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("beneficiaries.urls")),
+]

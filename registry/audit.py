@@ -1,0 +1,31 @@
+"""Writing audit events: called inside the same transaction as the change it records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from registry.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    commune_code: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Record one event. `data` must hold ids, codes and field names only — never personal values."""
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        commune_code=commune_code or "",
+        data=data or {},
+    )

@@ -1,0 +1,110 @@
+"""Model fields for personal data: encrypted text columns and their blind-index columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+
+from registry import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as AES-GCM ciphertext bound to its model and column; cannot be filtered on."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return crypto.decrypt(value, context=self.context)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return None
+        return crypto.encrypt(str(value), context=self.context)
+
+    def get_lookup(self, lookup_name):
+        # Ciphertext is randomised: any comparison would silently match nothing. Search goes
+        # through the blind-index columns instead.
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None
+
+    def get_transform(self, lookup_name):
+        return None
+
+
+class BlindIndexField(models.CharField):
+    """Keyed, truncated HMAC of another field's normalised plaintext, recomputed on every save."""
+
+    def __init__(
+        self,
+        *args,
+        source: str = "",
+        bits: int = 32,
+        normaliser: Callable[[str], str] = crypto.normalise_text,
+        **kwargs,
+    ):
+        self.source = source
+        self.bits = bits
+        self.normaliser = normaliser
+        kwargs["max_length"] = 5 + (bits + 3) // 4
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs["bits"] = self.bits
+        kwargs.pop("editable", None)
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.source}"
+
+    def compute(self, plaintext: str | None, root: bytes | None = None) -> str | None:
+        if plaintext is None:
+            return None
+        normalised = self.normaliser(plaintext)
+        if not normalised:
+            return None
+        return crypto.blind_index(normalised, field=self.index_name, bits=self.bits, root=root)
+
+    def candidates(self, plaintext: str) -> list[str]:
+        normalised = self.normaliser(plaintext)
+        if not normalised:
+            return []
+        return crypto.blind_index_candidates(normalised, field=self.index_name, bits=self.bits)
+
+    def pre_save(self, model_instance, add):
+        value = self.compute(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def blind_index_field(model: type[models.Model], source: str) -> BlindIndexField:
+    for field in model._meta.concrete_fields:
+        if isinstance(field, BlindIndexField) and field.source == source:
+            return field
+    raise LookupError(f"{model._meta.label} has no blind index on {source}")
+
+
+def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def blind_index_fields(model: type[models.Model]) -> list[BlindIndexField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]

@@ -1,0 +1,67 @@
+"""The four roles as Django groups with named permissions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+SOCIAL_WORKER = "social_worker"
+APPROVER = "approver"
+PAYMENT_OFFICER = "payment_officer"
+AUDITOR = "auditor"
+
+_READ_REGISTRY = [
+    "beneficiaries.view_household",
+    "beneficiaries.view_person",
+    "beneficiaries.view_povertyassessment",
+    "beneficiaries.view_case",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SOCIAL_WORKER: _READ_REGISTRY
+    + [
+        "beneficiaries.add_household",
+        "beneficiaries.change_household",
+        "beneficiaries.add_person",
+        "beneficiaries.change_person",
+        "beneficiaries.add_povertyassessment",
+        "beneficiaries.add_case",
+        "beneficiaries.change_case",
+        "beneficiaries.submit_case",
+        "beneficiaries.import_persons",
+        "beneficiaries.record_death",
+        "beneficiaries.move_person",
+    ],
+    APPROVER: _READ_REGISTRY
+    + [
+        "beneficiaries.decide_case",
+        "beneficiaries.view_consistency_report",
+    ],
+    PAYMENT_OFFICER: _READ_REGISTRY,
+    AUDITOR: _READ_REGISTRY
+    + [
+        "beneficiaries.view_sensitive",
+        "beneficiaries.view_consistency_report",
+        "registry.view_auditevent",
+    ],
+}
+ROLES = tuple(ROLE_PERMISSIONS)
+# Roles that read every commune (masked by default).
+ALL_COMMUNE_ROLES = {AUDITOR}
+
+
+def sync_roles() -> None:
+    """Create the groups and give each exactly its permissions (those that exist so far)."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    if sender.name in {"registry", "beneficiaries", "payments"}:
+        sync_roles()
