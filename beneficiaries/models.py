@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -214,6 +213,9 @@ class PovertyAssessment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.household_id}/{self.year}: {self.classification}"
+
     @property
     def deprivations(self) -> list[str]:
         return [code for code in Deprivation.values if getattr(self, f"lacks_{code}")]
@@ -394,5 +396,8 @@ class CaseSuspension(models.Model):
                 fields=["case"], condition=Q(to_month__isnull=True), name="one_open_suspension"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} from {self.from_month}"
 
 

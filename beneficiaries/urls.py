@@ -1,1 +1,15 @@
-urlpatterns: list = []
+"""Routes of the registry endpoints under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from beneficiaries.apis.cases import CaseViewSet
+from beneficiaries.apis.households import HouseholdViewSet
+from beneficiaries.apis.persons import PersonViewSet
+
+router = SimpleRouter()
+router.include_format_suffixes = False
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = router.urls

@@ -12,6 +12,9 @@ class Counter(models.Model):
     class Meta:
         app_label = "registry"
 
+    def __str__(self) -> str:
+        return f"{self.scope}={self.value}"
+
 
 def counter_reserve(scope: str, count: int = 1) -> int:
     """Reserve `count` consecutive values and return the first; serialised by a row lock."""

@@ -1,0 +1,121 @@
+"""Persons: register, read (masked unless asked and allowed), search by personal data, death, move."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from beneficiaries import selectors, services
+from beneficiaries.apis import serializers as s
+from beneficiaries.apis.common import (
+    UNMASK_PARAMETER,
+    RegistryViewSet,
+    audit_unmasked_read,
+    paginate,
+    wants_unmasked,
+)
+from beneficiaries.models import Person
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Danh sách cá nhân",
+        parameters=[
+            OpenApiParameter("ss_code", str, description="Mã an sinh xã hội (14 chữ số)"),
+            OpenApiParameter("commune", str, description="Mã xã"),
+            OpenApiParameter("household", int, description="Mã số (id) hộ"),
+            OpenApiParameter("vital_status", str, enum=["alive", "deceased", "missing"]),
+            UNMASK_PARAMETER,
+        ],
+        responses=s.PersonOutput(many=True),
+    ),
+    create=extend_schema(
+        summary="Đăng ký cá nhân (cấp mã an sinh)",
+        request=s.PersonInput,
+        responses={201: s.PersonOutput},
+    ),
+    retrieve=extend_schema(
+        summary="Chi tiết cá nhân", parameters=[UNMASK_PARAMETER], responses=s.PersonOutput
+    ),
+    partial_update=extend_schema(
+        summary="Sửa thông tin cá nhân", request=s.PersonPatch, responses=s.PersonOutput
+    ),
+)
+@extend_schema(tags=["persons"])
+class PersonViewSet(RegistryViewSet):
+    queryset = Person.objects.none()  # for the schema's path types only
+    lookup_value_regex = r"[0-9]+"
+    required_permissions = {
+        "list": "beneficiaries.view_person",
+        "retrieve": "beneficiaries.view_person",
+        "search": "beneficiaries.view_person",
+        "create": "beneficiaries.add_person",
+        "partial_update": "beneficiaries.change_person",
+        "death": "beneficiaries.record_death",
+        "move": "beneficiaries.move_person",
+    }
+
+    def _respond_many(self, request, persons):
+        unmask = wants_unmasked(request)
+        after = (lambda page: audit_unmasked_read(request, page)) if unmask else None
+        return paginate(self, persons, s.PersonOutput, context={"unmask": unmask}, after_page=after)
+
+    def _respond_one(self, request, person, *, status_code=status.HTTP_200_OK):
+        unmask = wants_unmasked(request)
+        if unmask:
+            audit_unmasked_read(request, [person])
+        return Response(s.PersonOutput(person, context={"unmask": unmask}).data, status=status_code)
+
+    def list(self, request):
+        persons = selectors.persons_list(user=request.user, filters=request.query_params)
+        return self._respond_many(request, persons)
+
+    def create(self, request):
+        data = dict(self.valid(s.PersonInput, request.data))
+        selectors.household_get(user=request.user, household_id=data["household_id"])
+        person = services.person_register(actor=request.user, **data)
+        return Response(s.PersonOutput(person).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        return self._respond_one(request, selectors.person_get(user=request.user, person_id=pk))
+
+    def partial_update(self, request, pk=None):
+        person = selectors.person_get(user=request.user, person_id=pk)
+        changes = self.valid(s.PersonPatch, request.data)
+        person = services.person_update(actor=request.user, person_id=person.pk, changes=changes)
+        return Response(s.PersonOutput(person).data)
+
+    @extend_schema(
+        summary="Tìm cá nhân theo số định danh, họ tên hoặc số điện thoại (không đưa lên URL)",
+        request=s.PersonSearchInput,
+        parameters=[UNMASK_PARAMETER],
+        responses=s.PersonOutput(many=True),
+    )
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        criteria = self.valid(s.PersonSearchInput, request.data)
+        persons = selectors.persons_search(
+            user=request.user, **{key: value for key, value in criteria.items() if value}
+        )
+        return self._respond_many(request, persons)
+
+    @extend_schema(
+        summary="Ghi nhận người mất (dừng mọi hồ sơ từ tháng sau tháng mất)",
+        request=s.DeathInput,
+        responses=s.PersonOutput,
+    )
+    @action(detail=True, methods=["post"])
+    def death(self, request, pk=None):
+        person = selectors.person_get(user=request.user, person_id=pk)
+        data = self.valid(s.DeathInput, request.data)
+        person = services.person_record_death(actor=request.user, person_id=person.pk, **data)
+        return Response(s.PersonOutput(person).data)
+
+    @extend_schema(summary="Chuyển hộ / chuyển nơi ở", request=s.MoveInput, responses=s.PersonOutput)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        person = selectors.person_get(user=request.user, person_id=pk)
+        data = self.valid(s.MoveInput, request.data)
+        selectors.household_get(user=request.user, household_id=data["household_id"])
+        person = services.person_move(actor=request.user, person_id=person.pk, **data)
+        return Response(s.PersonOutput(person).data)
