@@ -103,3 +103,18 @@ def cases_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
 
 def case_get(*, user, case_id) -> Case:
     return _get(cases_list(user=user), case_id)
+
+
+def object_history(*, obj) -> QuerySet:
+    """Who changed what and when for one household, person or case (field names, never values).
+
+    The caller has already fetched `obj` through a scoped selector, so access is checked.
+    """
+    from registry.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=str(obj.pk))
+        .exclude(action__endswith="unmasked_read")
+        .select_related("actor")
+        .order_by("id")
+    )

@@ -34,6 +34,7 @@ class CaseViewSet(RegistryViewSet):
     queryset = Case.objects.none()  # for the schema's path types only
     lookup_value_regex = r"[0-9]+"
     required_permissions = {
+        "history": "beneficiaries.view_case",
         "list": "beneficiaries.view_case",
         "retrieve": "beneficiaries.view_case",
         "create": "beneficiaries.add_case",
@@ -106,3 +107,9 @@ class CaseViewSet(RegistryViewSet):
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         return self._act(pk, services.case_terminate, s.ReasonMonthInput)
+
+    @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        obj = selectors.case_get(user=request.user, case_id=pk)
+        return paginate(self, selectors.object_history(obj=obj), s.HistoryOutput)

@@ -33,6 +33,7 @@ class HouseholdViewSet(RegistryViewSet):
     queryset = Household.objects.none()  # for the schema's path types only
     lookup_value_regex = r"[0-9]+"
     required_permissions = {
+        "history": "beneficiaries.view_household",
         "list": "beneficiaries.view_household",
         "retrieve": "beneficiaries.view_household",
         "create": "beneficiaries.add_household",
@@ -83,3 +84,9 @@ class HouseholdViewSet(RegistryViewSet):
             actor=request.user, household_id=household.pk, **data
         )
         return Response(s.PovertyAssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        obj = selectors.household_get(user=request.user, household_id=pk)
+        return paginate(self, selectors.object_history(obj=obj), s.HistoryOutput)

@@ -46,6 +46,7 @@ class PersonViewSet(RegistryViewSet):
     queryset = Person.objects.none()  # for the schema's path types only
     lookup_value_regex = r"[0-9]+"
     required_permissions = {
+        "history": "beneficiaries.view_person",
         "list": "beneficiaries.view_person",
         "retrieve": "beneficiaries.view_person",
         "search": "beneficiaries.view_person",
@@ -119,3 +120,9 @@ class PersonViewSet(RegistryViewSet):
         selectors.household_get(user=request.user, household_id=data["household_id"])
         person = services.person_move(actor=request.user, person_id=person.pk, **data)
         return Response(s.PersonOutput(person).data)
+
+    @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        obj = selectors.person_get(user=request.user, person_id=pk)
+        return paginate(self, selectors.object_history(obj=obj), s.HistoryOutput)

@@ -237,3 +237,15 @@ class ReasonMonthInput(ReasonInput):
 
 class ResumeInput(serializers.Serializer):
     from_month = MonthField(required=False)
+
+
+class HistoryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    action = serializers.CharField()
+    changed_fields = serializers.SerializerMethodField()
+    data = serializers.JSONField()
+
+    def get_changed_fields(self, event) -> list[str]:
+        return list(event.data.get("fields", []))

@@ -212,3 +212,16 @@ def test_poverty_assessment_classifies_from_the_dated_threshold(client_for, soci
     listed = client.get(url).json()["results"]
     assert [a["year"] for a in listed] == [2026]
     assert Decimal(listed[0]["income_per_capita"]) == Decimal("1400000")
+
+
+def test_history_shows_who_changed_what_without_values(client_for, social_worker, approver, child):
+    case_id = submitted_case(client_for(social_worker), child)
+    approve(client_for(approver), case_id)
+    history = client_for(approver).get(f"/api/v1/cases/{case_id}/history/").json()["results"]
+    assert [(h["action"], h["actor"]) for h in history] == [
+        ("case.created", "sw"), ("case.submitted", "sw"), ("case.approved", "appr"),
+    ]  # fmt: skip
+    client_for(social_worker).patch(f"/api/v1/persons/{child.pk}/", {"full_name": "Hồ Văn Tý"}, format="json")
+    person_history = client_for(social_worker).get(f"/api/v1/persons/{child.pk}/history/")
+    assert person_history.json()["results"][-1]["changed_fields"] == ["full_name"]
+    assert "Tý" not in person_history.content.decode()
