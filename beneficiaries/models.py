@@ -321,6 +321,11 @@ class Case(models.Model):
     decision_number = models.CharField(max_length=60, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     status_reason = EncryptedTextField(_("lý do"))
+    # Set when a move to another commune closed the old case and opened this one; the new
+    # decision then pays from the month after the stop at the old place.
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="transferred_to"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -357,6 +357,7 @@ def person_move(
                     if old.programme == Programme.MERITORIOUS
                     else None,
                     requested_start_month=entitlements.add_months(this_month, 1),
+                    transferred_from=old,
                     created_by=actor,
                 )
                 reopened.append(new.pk)
@@ -568,6 +569,7 @@ def case_approve(*, actor, case_id: int, decision_number: str, decision_date: da
             decision_date=decision_date,
             date_of_birth=person.date_of_birth,
             requested_start_month=case.requested_start_month,
+            transfer=case.transferred_from_id is not None,
         )
         case.status = CaseStatus.APPROVED
         case.decision_number = decision_number

@@ -218,6 +218,7 @@ class CaseOutput(serializers.Serializer):
     start_month = MonthField(allow_null=True)
     end_month = MonthField(allow_null=True)
     status_reason = serializers.CharField(allow_null=True)
+    transferred_from_case_id = serializers.IntegerField(source="transferred_from_id", allow_null=True)
     submitted_by = serializers.CharField(source="submitted_by.username", allow_null=True, default=None)
     approved_by = serializers.CharField(source="approved_by.username", allow_null=True, default=None)
 

@@ -179,6 +179,16 @@ def test_move_to_another_commune_never_leaves_two_active_cases(client_for, appro
     assert cases[1].requested_start_month > cases[0].end_month
     active = [c for c in cases if c.status in (CaseStatus.APPROVED, CaseStatus.SUSPENDED)]
     assert len(active) == 0
+    # The new place decides months later, but pays from the month after the stop: no month lost.
+    Case.objects.filter(pk=cases[1].pk).update(requested_start_month=date(2025, 9, 1))
+    cases[1].refresh_from_db()
+    assert client.post(f"/api/v1/cases/{cases[1].pk}/submit/").status_code == 200
+    today = date.today().isoformat()
+    approved = approve(client_for(make_user("appr2", "approver", [OTHER_COMMUNE])), cases[1].pk, today)
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["transferred_from_case_id"] == cases[0].pk
+    first_new_month = date.fromisoformat(approved.json()["start_month"] + "-01")
+    assert first_new_month == cases[1].requested_start_month
 
 
 def test_case_of_other_commune_is_404(client_for, approver):
