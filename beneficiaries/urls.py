@@ -1,5 +1,6 @@
 """Routes of the registry endpoints under /api/v1/."""
 
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from beneficiaries.apis.cases import CaseViewSet
@@ -12,4 +13,7 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("", include("beneficiaries.urls_imports")),
+    *router.urls,
+]
