@@ -98,7 +98,7 @@ class AuditedConfigurationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}_{'change' if change else 'add'}",
+            action=f"{obj._meta.model_name}.{'changed' if change else 'added'}",
             obj=obj,
             data={"fields": sorted(form.changed_data)},
         )
@@ -108,7 +108,7 @@ class AuditedConfigurationAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}_delete",
+            action=f"{obj._meta.model_name}.deleted",
             object_type=obj._meta.model_name,
             object_id=str(pk),
         )

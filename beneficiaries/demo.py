@@ -542,7 +542,7 @@ def demo_seed(
             marker.save(update_fields=["value"])
             audit_record(
                 actor=None,
-                action="demo_seed",
+                action="demo.seeded",
                 object_type="province",
                 object_id=PROVINCE_CODE,
                 data=dict(
