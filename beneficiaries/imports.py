@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -833,12 +834,13 @@ def _save(plan: Plan, *, actor) -> ImportResult:
     Person.objects.bulk_create(persons, batch_size=_batch_size(Person))
     _ensure_pks(Person, persons, "ss_code")
 
-    heads_set: list[Household] = []
-    for person in persons:
-        if person.relation_to_head == Relation.HEAD:
-            person.household.head = person
-            heads_set.append(person.household)
-    Household.objects.bulk_update(heads_set, ["head"], batch_size=_batch_size(Household))
+    # One set-based UPDATE per chunk rather than a CASE per household (bulk_update).
+    headed = sorted({p.household_id for p in persons if p.relation_to_head == Relation.HEAD})
+    head_of = Person.objects.filter(
+        household=OuterRef("pk"), relation_to_head=Relation.HEAD
+    ).values("pk")[:1]
+    for chunk in _chunks(headed, _in_chunk_size()):
+        Household.objects.filter(pk__in=chunk).update(head=Subquery(head_of))
 
     result = ImportResult(created=len(persons), households_created=len(households), dry_run=False)
     audit_record(

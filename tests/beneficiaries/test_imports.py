@@ -11,10 +11,8 @@ from datetime import date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import Resolver404, include, path, resolve
 from openpyxl import load_workbook
 
-from beneficiaries.apis.imports import PersonsImportApi
 from beneficiaries.identifiers import ss_code_is_valid
 from beneficiaries.imports import COLUMNS, XLSX_CONTENT_TYPE, template_rows
 from beneficiaries.models import Household, Person
@@ -32,19 +30,6 @@ VIETNAMESE_HEADERS = [
     "Mã hộ", "Mã xã", "Thôn/xóm", "Địa chỉ", "Khu vực", "Họ và tên", "Giới tính", "Ngày sinh",
     "Số định danh cá nhân", "Dân tộc", "Quan hệ với chủ hộ", "Số điện thoại",
 ]  # fmt: skip
-
-# Used only while beneficiaries/urls.py does not include beneficiaries.urls_imports yet.
-urlpatterns = [path("api/v1/", include("beneficiaries.urls_imports"))]
-
-
-@pytest.fixture(autouse=True)
-def import_routes(settings):
-    try:
-        routed = resolve(IMPORT_URL).func.view_class is PersonsImportApi
-    except (Resolver404, AttributeError):
-        routed = False
-    if not routed:
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture
@@ -218,6 +203,52 @@ def test_rows_can_join_an_existing_household_by_its_registry_code(client):
     assert response.status_code == 200, response.content
     assert response.json() == {"created": 1, "households_created": 0, "dry_run": False}
     assert household.members.count() == 2
+
+
+def test_a_head_row_completes_an_existing_household_without_head_but_not_one_with_a_head(client):
+    headless = make_household(OWN_COMMUNE)
+    headed = make_household(OWN_COMMUNE)
+    Household.objects.filter(pk=headed.pk).update(head=make_person(headed, national_id=None))
+    rows = [
+        person_row(headless.code, "Lê Văn Nam", "male", date(1970, 2, 3), "Chủ hộ", serial=70),
+        person_row(headed.code, "Lê Văn Bắc", "male", date(1971, 2, 3), "Chủ hộ", serial=71),
+    ]
+    (error,) = error_rows(post(client, csv_upload(rows)))
+    assert error == {
+        "row": 3, "column": "Quan hệ với chủ hộ", "message": f"Hộ {headed.code} đã có chủ hộ."
+    }  # fmt: skip
+
+    response = post(client, csv_upload(rows[:1]))
+    assert response.status_code == 200, response.content
+    headless.refresh_from_db()
+    assert headless.head.full_name == "Lê Văn Nam"
+
+
+def test_id_typed_as_a_number_in_excel_is_caught_with_a_hint(client):
+    rows = family_rows()
+    rows[0]["national_id"] = int(rows[0]["national_id"])  # Excel "General": leading 0 lost
+    (error,) = error_rows(post(client, xlsx_upload(rows)))
+    assert (error["row"], error["column"]) == (2, "Số định danh cá nhân")
+    assert "Văn bản (Text)" in error["message"]
+
+
+def test_a_number_registered_while_the_file_was_checked_is_still_caught(client, monkeypatch):
+    import beneficiaries.imports as imports
+
+    lock = imports._lock_national_id_buckets
+
+    def lock_after_another_clerk_registered(national_ids):
+        make_person(make_household(OWN_COMMUNE), national_id=national_ids[0],
+                    sex="female", date_of_birth=date(1960, 5, 17))  # fmt: skip
+        lock(national_ids)
+
+    monkeypatch.setattr(imports, "_lock_national_id_buckets", lock_after_another_clerk_registered)
+    (error,) = error_rows(post(client, csv_upload(family_rows())))
+    assert error == {
+        "row": 2, "column": "Số định danh cá nhân",
+        "message": "Số định danh cá nhân đã có trong sổ đăng ký.",
+    }  # fmt: skip
+    assert nothing_saved()  # the other registration here ran inside the import's transaction
 
 
 def test_dry_run_reports_counts_and_saves_nothing(client):
