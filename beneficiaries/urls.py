@@ -15,5 +15,6 @@ router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("", include("beneficiaries.urls_imports")),
+    path("", include("beneficiaries.urls_reports")),
     *router.urls,
 ]

@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 
 from beneficiaries import consistency
 from beneficiaries.consistency import (
@@ -24,8 +23,7 @@ from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person, make_user
 
 # Served here under the real path until beneficiaries/urls.py includes beneficiaries.urls_reports.
-urlpatterns = [path("api/v1/", include("beneficiaries.urls_reports"))]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/reports/consistency/"
 
