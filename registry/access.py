@@ -13,7 +13,11 @@ def sees_all_communes(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=ALL_COMMUNE_ROLES).exists()
+    cached = getattr(user, "_registry_sees_all", None)
+    if cached is None:
+        cached = user.groups.filter(name__in=ALL_COMMUNE_ROLES).exists()
+        user._registry_sees_all = cached  # one query per request, not per selector call
+    return cached
 
 
 def user_commune_codes(user) -> set[str] | None:
