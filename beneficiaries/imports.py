@@ -55,7 +55,7 @@ COMMUNE_CODE = re.compile(r"^\d{5}$")
 PHONE_LOCAL = re.compile(r"^0\d{9}$")
 PHONE_INTERNATIONAL = re.compile(r"^\+84\d{9}$")
 MAX_NAME_LENGTH = 100
-MAX_TEXT_LENGTH = 200
+VILLAGE_MAX_LENGTH = Household._meta.get_field("village").max_length
 
 
 class ImportInvalid(RegistryError):
@@ -444,9 +444,9 @@ def _validate_row(row: SheetRow, errors: Errors, today: date, id_required_from: 
 
     village = _text(v.get("village"))
     address = _text(v.get("address"))
-    for key, text in (("village", village), ("address", address)):
-        if len(text) > MAX_TEXT_LENGTH:
-            fail(key, _("Dài quá %(max)s ký tự.") % {"max": MAX_TEXT_LENGTH})
+    for key, text, limit in (("village", village, VILLAGE_MAX_LENGTH), ("address", address, 200)):
+        if len(text) > limit:
+            fail(key, _("Dài quá %(max)s ký tự.") % {"max": limit})
 
     area = ""
     area_text = _text(v.get("area"))

@@ -289,7 +289,8 @@ def test_every_kind_of_bad_value_is_reported_in_vietnamese(client):
     rows[3]["phone"] = "12345"
     rows[3]["full_name"] = ""
     rows.append(person_row("H3", "Đỗ Văn Sơn", "male", date(1980, 4, 4), "Chủ hộ"))  # adult, no ID
-    rows.append(person_row("H4", "Vũ Thị Lan", "female", date(1990, 6, 6), "Con", serial=9))
+    rows.append(person_row("H4", "Vũ Thị Lan", "female", date(1990, 6, 6), "Con", serial=9,
+                           village="Thôn " + "Đ" * 120))  # fmt: skip
 
     found = {
         (e["row"], e["column"]): e["message"] for e in error_rows(post(client, csv_upload(rows)))
@@ -307,6 +308,7 @@ def test_every_kind_of_bad_value_is_reported_in_vietnamese(client):
         == "Người từ 14 tuổi trở lên phải có số định danh cá nhân."
     )
     assert "chưa có chủ hộ" in found[(7, "Quan hệ với chủ hộ")]
+    assert found[(7, "Thôn/xóm")] == "Dài quá 120 ký tự."
     assert nothing_saved()
 
 
