@@ -269,7 +269,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     # Excel set to Vietnamese (decimal comma) writes ';'-separated "CSV".
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    yield from enumerate(reader, start=1)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error:  # NUL bytes, a field beyond csv's size limit …
+        raise UnsupportedFile(_("Không đọc được tệp CSV (nội dung không phải văn bản?).")) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
@@ -284,7 +287,9 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     except Exception:  # untrusted bytes: any parser failure means "not a readable workbook"
         raise UnsupportedFile(_("Không đọc được tệp Excel (.xlsx bị hỏng?).")) from None
     try:
-        sheet = workbook.worksheets[0]
+        # The template's data sheet, even if a user moved the notes sheet to the front.
+        titles = workbook.sheetnames
+        sheet = workbook[DATA_SHEET_TITLE] if DATA_SHEET_TITLE in titles else workbook.worksheets[0]
         # Some writers store a wrong <dimension>; read every row regardless.
         sheet.reset_dimensions()
         try:

@@ -389,6 +389,11 @@ def test_other_file_types_and_encodings_are_refused(client):
     response = post(client, SimpleUploadedFile("danh-sach.xlsx", b"not a zip", XLSX_CONTENT_TYPE))
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unsupported_file"
+
+    unreadable = (",".join(HEADERS) + '\nH1,"' + "x" * 200_000 + '"\n').encode()  # over csv's limit
+    response = post(client, SimpleUploadedFile("danh-sach.csv", unreadable, "text/csv"))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unsupported_file"
     assert nothing_saved()
 
 
