@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from beneficiaries.models import (
 )
 from registry.audit import audit_record
 from registry.counters import Counter
+from registry.models import User
 from registry.roles import APPROVER, AUDITOR, PAYMENT_OFFICER, SOCIAL_WORKER, sync_roles
 
 SEED = 2026
@@ -287,13 +287,13 @@ def _demo_passwords(path: Path) -> tuple[dict[str, str], bool]:
     return passwords, True
 
 
-def _demo_users_ensure(passwords: dict[str, str], reset_passwords: bool) -> dict[str, DemoUser]:
+def _demo_users_ensure(passwords: dict[str, str], reset_passwords: bool) -> dict[str, User]:
+    """The demo user of each role, by role; passwords are (re)set only when new."""
     sync_roles()
-    user_model = get_user_model()
     users = {}
     for username, role, scoped in DEMO_USERS:
         communes = DEMO_COMMUNE_CODES if scoped else ()
-        user, created = user_model.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
         if created or reset_passwords:
             user.set_password(passwords[username])
             user.save()
