@@ -6,6 +6,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
+if not os.environ.get("DATABASE_URL"):
+    # A silent fallback to a local SQLite file would split data between app servers.
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://…).")
 
 from .base import *  # noqa: E402,F403
 from .base import env_bool, env_list  # noqa: E402
@@ -16,6 +19,15 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 
 REGISTRY_REQUIRE_KEYS_FROM_ENV = True
+
+# Throttling counters (token endpoint) must be shared by every worker on every app server;
+# the database cache needs no extra service. Its table is created by a migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "registry_cache",
+    }
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -111,8 +111,20 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+PG_URL = "postgres://registry:pw@db.internal:5432/registry"
+
+
+def test_production_refuses_to_start_without_database_url(tmp_path):
+    result = run_settings(
+        tmp_path, PRODUCTION, SECRET_KEY="x" * 60, ALLOWED_HOSTS="registry.example.org"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+    assert not (tmp_path / "registry.sqlite3").exists()
+
+
 def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
-    result = run_settings(tmp_path, PRODUCTION, SECRET_KEY="x" * 60)
+    result = run_settings(tmp_path, PRODUCTION, SECRET_KEY="x" * 60, DATABASE_URL=PG_URL)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "ALLOWED_HOSTS" in result.stderr
@@ -126,7 +138,7 @@ def test_production_ignores_debug_and_is_hardened(tmp_path):
     )
     result = run_settings(
         tmp_path, PRODUCTION, code, SECRET_KEY="x" * 60, ALLOWED_HOSTS="registry.example.org",
-        DEBUG="1",
+        DEBUG="1", DATABASE_URL=PG_URL,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     debug, session_secure, csrf_secure, proxy_header, keys_from_env, hosts = json.loads(
@@ -147,7 +159,7 @@ def test_production_refuses_to_start_without_encryption_keys(tmp_path, missing):
     del keys[missing]
     result = run_settings(
         tmp_path, PRODUCTION, "import django; django.setup()", SECRET_KEY="x" * 60,
-        ALLOWED_HOSTS="registry.example.org", **keys,
+        ALLOWED_HOSTS="registry.example.org", DATABASE_URL=PG_URL, **keys,
     )  # fmt: skip
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
