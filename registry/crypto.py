@@ -26,6 +26,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 NONCE_BYTES = 12
+PAD_BYTES = 16
 KEY_BYTES = 32
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
@@ -160,11 +161,22 @@ def reset_keyring() -> None:
     _blind_index_subkey.cache_clear()
 
 
+def _pad(data: bytes) -> bytes:
+    # GCM keeps the plaintext length, so "âm tính" and "dương tính" would be told apart by the
+    # length of their ciphertexts alone. NUL padding to a multiple of PAD_BYTES hides short
+    # values' lengths; plaintext never contains NUL (refused below), so stripping is exact, and
+    # values written before padding existed decrypt unchanged.
+    blocks = max(1, -(-len(data) // PAD_BYTES))
+    return data.ljust(blocks * PAD_BYTES, b"\0")
+
+
 def encrypt(plaintext: str, *, context: str) -> str:
     """Encrypt under the current key; `context` (model.field) is bound as associated data."""
+    if "\0" in plaintext:
+        raise ValueError(f"{context}: text containing NUL characters cannot be stored")
     key_id = keyring().current_key_id
     nonce = os.urandom(NONCE_BYTES)
-    sealed = _cipher(key_id).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    sealed = _cipher(key_id).encrypt(nonce, _pad(plaintext.encode("utf-8")), context.encode())
     return f"{key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -185,7 +197,7 @@ def decrypt(token: str, *, context: str) -> str:
         raise DecryptionError(
             f"{context}: value under key {key_id!r} failed authentication (tampered or moved)"
         ) from None
-    return plain.decode("utf-8")
+    return plain.rstrip(b"\0").decode("utf-8")
 
 
 # --- Blind indexes --------------------------------------------------------------------------
