@@ -1,4 +1,7 @@
-"""URL map: the API under /api/v1/, its schema and offline docs, the login page and admin."""
+"""URL map: the API under /api/v1/, its schema and offline docs, the login page and admin.
+
+Django's own 400/403/404/500 pages answer the JSON error envelope for paths under /api/.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -16,3 +19,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("registry.api.urls")),
 ]
+
+handler400 = "registry.api.errors.bad_request"
+handler403 = "registry.api.errors.permission_denied"
+handler404 = "registry.api.errors.page_not_found"
+handler500 = "registry.api.errors.server_error"

@@ -1,7 +1,13 @@
-"""Every /api/v1/ route."""
+"""Every /api/v1/ route: the common ones (token, administrative units) and each app's endpoints."""
 
 from django.urls import include, path
 
+from registry.api.admin_units import CommuneListApi, ProvinceListApi
+from registry.api.auth import TokenObtainApi
+
 urlpatterns = [
+    path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
+    path("admin-units/provinces/", ProvinceListApi.as_view(), name="api-provinces"),
+    path("admin-units/communes/", CommuneListApi.as_view(), name="api-communes"),
     path("", include("beneficiaries.urls")),
 ]

@@ -63,11 +63,14 @@ MIDDLEWARE = [
     "registry.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware so that the 413 answer is in the client's language.
+    "registry.api.limits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "registry.api.errors.ApiExceptionMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -124,7 +127,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Uploads (imports, bank files) are bounded; larger bodies answer 413.
+# Uploads (imports, bank files) are bounded; larger bodies answer 413 (registry/api/limits.py):
+# a multipart body up to REGISTRY_MAX_UPLOAD_BYTES, any other body up to DATA_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REGISTRY_MAX_BODY_BYTES", 5 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 REGISTRY_MAX_UPLOAD_BYTES = int(os.environ.get("REGISTRY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
@@ -146,9 +150,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.RegistryAutoSchema",
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("REGISTRY_TOKEN_THROTTLE", "10/min")},
+    # Throttles key on REMOTE_ADDR; behind N reverse proxies set REGISTRY_NUM_PROXIES=N so the
+    # client address is read from X-Forwarded-For (which a client could otherwise forge).
+    "NUM_PROXIES": int(os.environ.get("REGISTRY_NUM_PROXIES", "0")),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -161,7 +168,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Tags and operation ids come from the path after /api/v1/ (households, persons, …).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Offline: no call to the public swagger.io validator from the docs page.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "beneficiaries.models.CATEGORY_CHOICES",
+        "VitalStatusEnum": "beneficiaries.models.VitalStatus",
+        "LivingVitalStatusEnum": ["alive", "missing"],
+    },
 }
 
 LOGGING = {
