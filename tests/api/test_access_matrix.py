@@ -1,0 +1,506 @@
+"""Every endpoint × every role × own commune / another commune: the status codes of the access rules.
+
+The rules (docs/api.md, "Scoping"): a user works in their communes; anything outside them answers
+404 exactly like something that does not exist. A missing permission answers 403 before any
+lookup, so it reveals nothing either. Auditors read every commune (masked) and change nothing;
+a user with no commune sees empty lists and 404 on every object.
+
+`test_every_endpoint_is_in_the_matrix` fails when an endpoint appears in the OpenAPI schema
+without a row here: add one (an endpoint without access rules is not done).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from beneficiaries import services
+from registry.models import AuditEvent
+from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
+from tests.factories import make_household, make_person
+
+pytestmark = pytest.mark.django_db
+
+OWN, OTHER = "own", "other"
+# Role name → (Django group, communes). "no_commune" is a social worker not yet given a commune.
+ROLES: dict[str, tuple[str, list[str]]] = {
+    "social_worker": ("social_worker", [OWN_COMMUNE]),
+    "approver": ("approver", [OWN_COMMUNE]),
+    "payment_officer": ("payment_officer", [OWN_COMMUNE]),
+    "auditor": ("auditor", [OWN_COMMUNE]),
+    "no_commune": ("social_worker", []),
+}
+NATIONAL_IDS = {OWN: "045060012345", OTHER: "045060067890"}
+
+
+def _user(username: str, group: str, communes: list[str]):
+    # No password: hashing one per user would dominate the run time of this module.
+    user = get_user_model().objects.create(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    user.communes.set(communes)
+    return user
+
+
+@dataclass
+class Place:
+    """One commune's registry: households, persons and a case in every state."""
+
+    commune: str
+    household: object = None
+    spare_household: object = None
+    head: object = None
+    child: object = None
+    draft: object = None
+    submitted: object = None
+    approved: object = None
+    suspended: object = None
+
+
+@dataclass
+class World:
+    places: dict[str, Place] = field(default_factory=dict)
+
+    def __getitem__(self, target: str) -> Place:
+        return self.places[target]
+
+    def ids(self, attribute: str, targets=(OWN, OTHER)) -> set[int]:
+        return {getattr(self.places[t], attribute).pk for t in targets}
+
+
+def _place(commune: str, target: str) -> Place:
+    worker = _user(f"seed_sw_{commune}", "social_worker", [commune])
+    boss = _user(f"seed_appr_{commune}", "approver", [commune])
+    place = Place(commune)
+    place.household = make_household(commune)
+    place.spare_household = make_household(commune)
+    place.head = make_person(
+        place.household, full_name="Phan Văn Hải", national_id=NATIONAL_IDS[target]
+    )
+    place.household.head = place.head
+    place.household.save(update_fields=["head"])
+    children = [
+        make_person(
+            place.household,
+            full_name=f"Phan Thị Út {index}",
+            sex="female",
+            date_of_birth=date(2022, 3, 15),
+            relation_to_head="child",
+        )
+        for index in range(5)
+    ]
+    place.child = children[0]  # no case: for POST /cases/, moves and deaths
+
+    def new_case(person):
+        return services.case_create(
+            actor=worker,
+            person_id=person.pk,
+            programme="social_assistance",
+            category="5.6",
+            disability_level="extremely_severe",
+        )
+
+    place.draft = new_case(children[1])
+    place.submitted = services.case_submit(actor=worker, case_id=new_case(children[2]).pk)
+    approved = []
+    for child in children[3:]:
+        case = services.case_submit(actor=worker, case_id=new_case(child).pk)
+        approved.append(
+            services.case_approve(
+                actor=boss,
+                case_id=case.pk,
+                decision_number="15/QĐ-UBND",
+                decision_date=date(2026, 2, 10),
+            )  # fmt: skip
+        )
+    place.approved = approved[0]
+    place.suspended = services.case_suspend(
+        actor=boss, case_id=approved[1].pk, reason="Đi vắng", from_month=date(2026, 6, 1)
+    )
+    return place
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World({OWN: _place(OWN_COMMUNE, OWN), OTHER: _place(OTHER_COMMUNE, OTHER)})
+
+
+@pytest.fixture
+def client_as(db):
+    def build(role: str) -> APIClient:
+        group, communes = ROLES[role]
+        client = APIClient()
+        client.force_authenticate(_user(f"matrix_{role}", group, communes))
+        return client
+
+    return build
+
+
+# --- expectations ------------------------------------------------------------------------
+
+# role → (status on its own commune's object, status on another commune's object)
+Expect = dict[str, tuple[int, int]]
+
+
+def reads() -> Expect:
+    return {
+        "social_worker": (200, 404),
+        "approver": (200, 404),
+        "payment_officer": (200, 404),
+        "auditor": (200, 200),
+        "no_commune": (404, 404),
+    }
+
+
+def worker_writes(ok: int = 200) -> Expect:
+    return {
+        "social_worker": (ok, 404),
+        "approver": (403, 403),
+        "payment_officer": (403, 403),
+        "auditor": (403, 403),
+        "no_commune": (404, 404),
+    }
+
+
+def decisions() -> Expect:
+    # no_commune is a social worker: it lacks the permission, which is checked first.
+    return {
+        "social_worker": (403, 403),
+        "approver": (200, 404),
+        "payment_officer": (403, 403),
+        "auditor": (403, 403),
+        "no_commune": (403, 403),
+    }
+
+
+def everyone(status: int = 200) -> Expect:
+    return {role: (status, status) for role in ROLES}
+
+
+# Which commune's rows each role sees in a list.
+VISIBLE = {
+    "social_worker": {OWN},
+    "approver": {OWN},
+    "payment_officer": {OWN},
+    "auditor": {OWN, OTHER},
+    "no_commune": set(),
+}
+
+
+Request = Callable[[World, str], tuple]  # (world, target) → (url, body[, format])
+
+
+@dataclass
+class Row:
+    request: Request
+    expect: Expect
+    # For lists: world → {target: ids}; the answer holds a target's ids iff the role sees it.
+    listed: Callable[[World], dict[str, set[int]]] | None = None
+
+
+def _csv(commune: str) -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Mã hộ", "Mã xã", "Thôn/xóm", "Địa chỉ", "Khu vực", "Họ và tên", "Giới tính",
+                     "Ngày sinh", "Số định danh cá nhân", "Dân tộc", "Quan hệ với chủ hộ",
+                     "Số điện thoại"])  # fmt: skip
+    writer.writerow(["H001", commune, "Thôn Tây", "3 Hùng Vương", "Nông thôn", "Võ Thị Mai", "Nữ",
+                     "02/09/1975", "045175001122", "Kinh", "Chủ hộ", ""])  # fmt: skip
+    return SimpleUploadedFile("persons.csv", buffer.getvalue().encode(), content_type="text/csv")
+
+
+V1 = "/api/v1"
+MATRIX: dict[tuple[str, str], Row] = {
+    # Not commune-scoped: any logged-in user.
+    ("GET", "/api/v1/admin-units/provinces/"): Row(
+        lambda w, t: (f"{V1}/admin-units/provinces/", None), everyone()
+    ),
+    ("GET", "/api/v1/admin-units/communes/"): Row(
+        lambda w, t: (f"{V1}/admin-units/communes/?province=44", None), everyone()
+    ),
+    ("POST", "/api/v1/auth/token/"): Row(
+        lambda w, t: (f"{V1}/auth/token/", {"username": "nobody", "password": "x"}), everyone(400)
+    ),
+    ("GET", "/api/v1/imports/persons/template/"): Row(
+        lambda w, t: (f"{V1}/imports/persons/template/", None), everyone()
+    ),
+    # Households.
+    ("GET", "/api/v1/households/"): Row(
+        lambda w, t: (f"{V1}/households/", None),
+        everyone(),
+        listed=lambda w: {t: {w[t].household.pk, w[t].spare_household.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/households/"): Row(
+        lambda w, t: (
+            f"{V1}/households/",
+            {
+                "commune_code": w[t].commune,
+                "village": "Thôn Bắc",
+                "address": "5 Trần Phú",
+                "area": "rural",
+            },  # fmt: skip
+        ),
+        worker_writes(201),
+    ),
+    ("GET", "/api/v1/households/{id}/"): Row(
+        lambda w, t: (f"{V1}/households/{w[t].household.pk}/", None), reads()
+    ),
+    ("PATCH", "/api/v1/households/{id}/"): Row(
+        lambda w, t: (f"{V1}/households/{w[t].household.pk}/", {"village": "Thôn Mới"}),
+        worker_writes(),
+    ),
+    ("GET", "/api/v1/households/{id}/history/"): Row(
+        lambda w, t: (f"{V1}/households/{w[t].household.pk}/history/", None), reads()
+    ),
+    ("GET", "/api/v1/households/{id}/poverty-assessments/"): Row(
+        lambda w, t: (f"{V1}/households/{w[t].household.pk}/poverty-assessments/", None), reads()
+    ),
+    ("POST", "/api/v1/households/{id}/poverty-assessments/"): Row(
+        lambda w, t: (
+            f"{V1}/households/{w[t].household.pk}/poverty-assessments/",
+            {"year": 2026, "income_per_capita": "1200000", "deprivations": ["water", "latrine"]},
+        ),
+        # The household is looked up (404 outside) before the write permission (403) is checked.
+        {
+            **worker_writes(201),
+            "approver": (403, 404),
+            "payment_officer": (403, 404),
+            "auditor": (403, 403),
+        },  # fmt: skip
+    ),
+    # Persons.
+    ("GET", "/api/v1/persons/"): Row(
+        lambda w, t: (f"{V1}/persons/?household={w[t].household.pk}", None),
+        everyone(),
+        listed=lambda w: {t: {p.pk for p in w[t].household.members.all()} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/persons/"): Row(
+        lambda w, t: (
+            f"{V1}/persons/",
+            {
+                "household_id": w[t].household.pk,
+                "full_name": "Phan Thị Lan",
+                "sex": "female",
+                "date_of_birth": "1990-04-01",
+                "relation_to_head": "spouse",
+            },  # fmt: skip
+        ),
+        worker_writes(201),
+    ),
+    ("GET", "/api/v1/persons/{id}/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/", None), reads()
+    ),
+    ("PATCH", "/api/v1/persons/{id}/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/", {"ethnicity": "Vân Kiều"}), worker_writes()
+    ),
+    ("POST", "/api/v1/persons/search/"): Row(
+        lambda w, t: (f"{V1}/persons/search/", {"national_id": NATIONAL_IDS[t]}),
+        everyone(),
+        listed=lambda w: {t: {w[t].head.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/persons/{id}/death/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].child.pk}/death/", {"date_of_death": "2026-05-01"}),
+        worker_writes(),
+    ),
+    ("POST", "/api/v1/persons/{id}/move/"): Row(
+        lambda w, t: (
+            f"{V1}/persons/{w[t].child.pk}/move/",
+            {"household_id": w[t].spare_household.pk, "relation_to_head": "head"},
+        ),
+        worker_writes(),
+    ),
+    ("GET", "/api/v1/persons/{id}/history/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/history/", None), reads()
+    ),
+    # Cases.
+    ("GET", "/api/v1/cases/"): Row(
+        lambda w, t: (f"{V1}/cases/", None),
+        everyone(),
+        listed=lambda w: {
+            t: {w[t].draft.pk, w[t].submitted.pk, w[t].approved.pk, w[t].suspended.pk}
+            for t in (OWN, OTHER)
+        },
+    ),
+    ("POST", "/api/v1/cases/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/",
+            {
+                "person_id": w[t].child.pk,
+                "programme": "social_assistance",
+                "category": "5.6",
+                "disability_level": "severe",
+            },  # fmt: skip
+        ),
+        worker_writes(201),
+    ),
+    ("GET", "/api/v1/cases/{id}/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].approved.pk}/", None), reads()
+    ),
+    ("PATCH", "/api/v1/cases/{id}/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].draft.pk}/", {"disability_level": "severe"}),
+        worker_writes(),
+    ),
+    ("GET", "/api/v1/cases/{id}/history/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].approved.pk}/history/", None), reads()
+    ),
+    ("POST", "/api/v1/cases/{id}/submit/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].draft.pk}/submit/", {}), worker_writes()
+    ),
+    ("POST", "/api/v1/cases/{id}/approve/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/{w[t].submitted.pk}/approve/",
+            {"decision_number": "21/QĐ-UBND", "decision_date": "2026-03-02"},
+        ),
+        decisions(),
+    ),
+    ("POST", "/api/v1/cases/{id}/reject/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].submitted.pk}/reject/", {"reason": "Chưa đủ hồ sơ"}),
+        decisions(),
+    ),
+    ("POST", "/api/v1/cases/{id}/suspend/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/{w[t].approved.pk}/suspend/",
+            {"reason": "Đi vắng", "from_month": "2026-07"},
+        ),
+        decisions(),
+    ),
+    ("POST", "/api/v1/cases/{id}/resume/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].suspended.pk}/resume/", {"from_month": "2026-09"}),
+        decisions(),
+    ),
+    ("POST", "/api/v1/cases/{id}/terminate/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/{w[t].approved.pk}/terminate/",
+            {"reason": "Chuyển đi", "from_month": "2026-08"},
+        ),
+        decisions(),
+    ),
+    # Imports: a row in another commune is refused row by row, saying nothing about that commune.
+    ("POST", "/api/v1/imports/persons/"): Row(
+        lambda w, t: (
+            f"{V1}/imports/persons/",
+            {"file": _csv(w[t].commune), "dry_run": "1"},
+            "multipart",
+        ),
+        {
+            "social_worker": (200, 400),
+            "approver": (403, 403),
+            "payment_officer": (403, 403),
+            "auditor": (403, 403),
+            "no_commune": (400, 400),
+        },  # fmt: skip
+    ),
+    # Reports.
+    ("GET", "/api/v1/reports/consistency/"): Row(
+        lambda w, t: (f"{V1}/reports/consistency/?commune={w[t].commune}", None),
+        {
+            "social_worker": (403, 403),
+            "approver": (200, 404),
+            "payment_officer": (403, 403),
+            "auditor": (200, 200),
+            "no_commune": (403, 403),
+        },  # fmt: skip
+    ),
+}
+
+
+@functools.cache
+def schema_operations() -> frozenset[tuple[str, str]]:
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = json.loads(response.content)["paths"]
+    return frozenset(
+        (method.upper(), path)
+        for path, item in paths.items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def call(client: APIClient, method: str, request: tuple):
+    url, body, *rest = request
+    fmt = rest[0] if rest else "json"
+    if method == "GET":
+        return client.get(url)
+    return getattr(client, method.lower())(url, body, format=fmt)
+
+
+def test_every_endpoint_is_in_the_matrix():
+    missing = schema_operations() - set(MATRIX)
+    assert not missing, (
+        f"endpoints without access rules in {__name__}.MATRIX: {sorted(missing)} — add a row "
+        "stating what each role may do in its own and in another commune"
+    )
+
+
+CASES = [
+    pytest.param(key, role, id=f"{key[0]} {key[1]} as {role}") for key in MATRIX for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("key", "role"), CASES)
+def test_access(key, role, world, client_as):
+    if key not in schema_operations():
+        pytest.skip("endpoint not routed yet")
+    method, _ = key
+    row = MATRIX[key]
+    client = client_as(role)
+    for target, expected in zip((OWN, OTHER), row.expect[role], strict=True):
+        response = call(client, method, row.request(world, target))
+        assert response.status_code == expected, (
+            f"{method} {key[1]} as {role} on {target} commune: "
+            f"{response.status_code} {response.content[:300]!r}"
+        )
+        if response.status_code >= 400:
+            assert set(json.loads(response.content)) == {"error"}
+        if row.listed is not None and response.status_code == 200:
+            ids = {item["id"] for item in json.loads(response.content)["results"]}
+            target_ids = row.listed(world)[target]
+            if target in VISIBLE[role]:
+                assert target_ids <= ids, f"{role} misses the {target} commune's rows"
+            else:
+                assert not target_ids & ids, f"{role} sees the {target} commune's rows"
+
+
+# --- masking ------------------------------------------------------------------------------
+
+
+def test_auditor_sees_other_communes_masked_and_unmasks_with_an_audit_event(world, client_as):
+    client = client_as("auditor")
+    head = world[OTHER].head
+    masked = client.get(f"{V1}/persons/{head.pk}/").json()
+    assert masked["national_id"] == "045*******90"
+    assert not AuditEvent.objects.filter(action="person.unmasked_read").exists()
+
+    unmasked = client.get(f"{V1}/persons/{head.pk}/?unmask=1").json()
+    assert unmasked["national_id"] == NATIONAL_IDS[OTHER]
+    event = AuditEvent.objects.get(action="person.unmasked_read")
+    assert event.object_id == str(head.pk) and event.commune_code == OTHER_COMMUNE
+
+
+@pytest.mark.parametrize("role", ["social_worker", "approver", "payment_officer"])
+def test_unmasking_needs_the_permission(world, client_as, role):
+    client = client_as(role)
+    response = client.get(f"{V1}/persons/{world[OWN].head.pk}/?unmask=1")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "unmask_not_allowed"
+    # Outside the commune it is still 404: the permission error reveals no existence.
+    assert client.get(f"{V1}/persons/{world[OTHER].head.pk}/?unmask=1").status_code == 404
+    masked = client.get(f"{V1}/persons/{world[OWN].head.pk}/").json()
+    assert masked["national_id"] == "045*******45"
+
+
+def test_lists_for_a_user_without_commune_are_empty(world, client_as):
+    client = client_as("no_commune")
+    for url in ("/households/", "/persons/", "/cases/"):
+        body = client.get(f"{V1}{url}").json()
+        assert body["count"] == 0 and body["results"] == [], url
