@@ -15,29 +15,28 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from faker import Faker
 
+from beneficiaries import entitlements, poverty
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue, validate_national_id
 from beneficiaries.models import (
     Area,
-    BaseAmount,
-    BaseAmountKind,
     Case,
     CaseStatus,
-    Classification,
     Deprivation,
     DisabilityLevel,
     Household,
     Person,
     PovertyAssessment,
-    PovertyStandard,
     Programme,
     Relation,
     Sex,
 )
 from registry.audit import audit_record
 from registry.counters import Counter
+from registry.exceptions import ValidationFailed
 from registry.models import User
 from registry.roles import APPROVER, AUDITOR, PAYMENT_OFFICER, SOCIAL_WORKER, sync_roles
 
@@ -303,41 +302,8 @@ def _demo_users_ensure(passwords: dict[str, str], reset_passwords: bool) -> dict
     return users
 
 
-def _base_amount(kind: str, today: date) -> Decimal:
-    row = (
-        BaseAmount.objects.filter(kind=kind, province__isnull=True, valid_from__lte=today)
-        .order_by("-valid_from")
-        .first()
-    )
-    if row is None:
-        raise LookupError(f"no national base amount for {kind} on {today}")
-    return row.amount
-
-
-def _month(d: date) -> date:
-    return d.replace(day=1)
-
-
 def _moment(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time(9, 30)))
-
-
-def _month_turning(born: date, age: int) -> date:
-    return date(born.year + age, born.month, 1)
-
-
-def _coefficient(category: str, age: int, disability_level: str | None) -> Decimal:
-    """Decree 20/2021 Art. 6 for the categories the demo uses (domain.md §3)."""
-    if category == "5.1":
-        return Decimal("2.5") if age < 4 else Decimal("1.5")
-    if category == "5.5c":
-        return Decimal("1.0")
-    if category == "5.6":
-        child_or_elderly = age < 16 or age >= 60
-        if disability_level == DisabilityLevel.EXTREMELY_SEVERE:
-            return Decimal("2.5") if child_or_elderly else Decimal("2.0")
-        return Decimal("2.0") if child_or_elderly else Decimal("1.5")
-    raise ValueError(category)
 
 
 def _plan_cases(gen: _Generator, persons: list[tuple[Person, str]], today: date) -> list[tuple]:
@@ -366,28 +332,21 @@ def _plan_cases(gen: _Generator, persons: list[tuple[Person, str]], today: date)
 
 
 def _build_cases(gen: _Generator, planned: list[tuple], users: dict, today: date) -> list[Case]:
-    social_base = _base_amount(BaseAmountKind.SOCIAL_ASSISTANCE, today)
-    pension = _base_amount(BaseAmountKind.SOCIAL_PENSION, today)
+    """Unsaved cases; the coefficient and amount of the approved ones follow the insert."""
     worker, approver = users[SOCIAL_WORKER], users[APPROVER]
     decision_serials = {code: 0 for code in DEMO_COMMUNE_CODES}
     cases = []
     for person, programme, category, level in planned:
-        age = age_on(person.date_of_birth, today)
-        if programme == Programme.SOCIAL_ASSISTANCE:
-            coefficient = _coefficient(category, age, level)
-            amount = social_base * coefficient
-        elif programme == Programme.SOCIAL_PENSION:
-            coefficient, amount = None, pension
-        else:
-            coefficient, amount = None, MERITORIOUS_RELATIVE_AMOUNT
         case = Case(
             person=person,
             commune_id=person.commune_id,
             programme=programme,
             category=category,
             disability_level=level,
-            coefficient=coefficient,
-            monthly_amount=amount,
+            # Only a meritorious amount is entered (from the decision); the others are computed.
+            monthly_amount=(
+                MERITORIOUS_RELATIVE_AMOUNT if programme == Programme.MERITORIOUS else None
+            ),
             created_by=worker,
         )
         roll = gen.rng.random()
@@ -395,16 +354,19 @@ def _build_cases(gen: _Generator, planned: list[tuple], users: dict, today: date
             decision_date = today - timedelta(days=gen.rng.randint(20, 330))
             if programme == Programme.SOCIAL_PENSION:
                 decision_date = max(decision_date, SOCIAL_PENSION_FROM + timedelta(days=20))
-            requested = _month(decision_date - timedelta(days=gen.rng.randint(10, 40)))
-            start = _month(decision_date)
-            if category == "5.5c":
-                start = max(_month_turning(person.date_of_birth, 80), requested)
-            elif category == "5.6":
-                start = requested  # the month of the disability certificate
+            # For 5.6 the requested month stands for the month of the disability certificate.
+            requested = entitlements.month_start(
+                decision_date - timedelta(days=gen.rng.randint(10, 40))
+            )
             decision_serials[person.commune_id] += 1
             case.status = CaseStatus.APPROVED
             case.requested_start_month = requested
-            case.start_month = start
+            case.start_month = entitlements.start_month_for(
+                category=category,
+                decision_date=decision_date,
+                date_of_birth=person.date_of_birth,
+                requested_start_month=requested,
+            )
             case.decision_number = f"{decision_serials[person.commune_id]:03d}/QĐ-UBND"
             case.decision_date = decision_date
             case.submitted_by, case.submitted_at = (
@@ -415,25 +377,39 @@ def _build_cases(gen: _Generator, planned: list[tuple], users: dict, today: date
         elif roll < 0.9:
             submitted = today - timedelta(days=gen.rng.randint(1, 25))
             case.status = CaseStatus.SUBMITTED
-            case.requested_start_month = _month(submitted)
+            case.requested_start_month = entitlements.month_start(submitted)
             case.submitted_by, case.submitted_at = worker, _moment(submitted)
         else:
             case.status = CaseStatus.DRAFT
-            case.requested_start_month = _month(today)
+            case.requested_start_month = entitlements.month_start(today)
         cases.append(case)
     return cases
+
+
+def _approved_amounts_set(cases: list[Case]) -> None:
+    """Coefficient and monthly amount of the saved approved cases, as `case_approve` sets them.
+
+    Runs after the insert because the entitlement rules read a case's suspensions.
+    """
+    approved = [case for case in cases if case.status == CaseStatus.APPROVED]
+    prefetch_related_objects(approved, "commune", "suspensions")
+    for case in approved:
+        case.coefficient = entitlements.case_coefficient(case, case.start_month)
+        if case.programme != Programme.MERITORIOUS:
+            case.monthly_amount = entitlements.case_monthly_amount(case, case.start_month) or None
+    Case.objects.bulk_update(approved, ["coefficient", "monthly_amount"], batch_size=500)
 
 
 def _build_assessments(
     gen: _Generator, households: list[Household], kinds: list[str], users: dict, today: date
 ) -> list[PovertyAssessment]:
     """This year's review for about three households in five (Decree 07/2021 rule)."""
-    standards = {
-        s.area: s
-        for s in PovertyStandard.objects.filter(
-            valid_from__lte=date(today.year, 1, 1), valid_to__gte=date(today.year, 1, 1)
-        )
-    }
+    standards = {}
+    for area in Area.values:
+        try:
+            standards[area] = poverty.poverty_standard_for(year=today.year, area=area)
+        except ValidationFailed:
+            pass  # no standard in force this year: no review in that area
     assessments = []
     indicators = list(Deprivation.values)
     for household, kind in zip(households, kinds, strict=True):
@@ -451,18 +427,17 @@ def _build_assessments(
             income, lacking = gen.rng.uniform(1.05, 4.0) * float(threshold), gen.rng.randint(0, 2)
         income_per_capita = Decimal(int(income) // 10_000 * 10_000)
         lacks = set(gen.rng.sample(indicators, lacking))
-        if income_per_capita > threshold:
-            classification = Classification.NOT_POOR
-        elif lacking >= standard.poor_min_deprivations:
-            classification = Classification.POOR
-        else:
-            classification = Classification.NEAR_POOR
         assessments.append(
             PovertyAssessment(
                 household=household,
                 year=today.year,
                 income_per_capita=income_per_capita,
-                classification=classification,
+                classification=poverty.classify_household(
+                    income_per_capita=income_per_capita,
+                    deprivation_count=len(lacks),
+                    threshold=threshold,
+                    poor_min_deprivations=standard.poor_min_deprivations,
+                ),
                 threshold=threshold,
                 created_by=users[SOCIAL_WORKER],
                 **{f"lacks_{code}": code in lacks for code in indicators},
@@ -519,6 +494,7 @@ def _write(plans: list[HouseholdPlan], users: dict, today: date) -> tuple[int, i
 
     cases = _build_cases(gen, _plan_cases(gen, persons, today), users, today)
     Case.objects.bulk_create(cases, batch_size=500)
+    _approved_amounts_set(cases)
     assessments = _build_assessments(gen, households, [p.kind for p in plans], users, today)
     PovertyAssessment.objects.bulk_create(assessments, batch_size=500)
     return len(households), len(persons), len(cases), len(assessments)

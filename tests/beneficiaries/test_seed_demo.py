@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from beneficiaries import entitlements, poverty
 from beneficiaries.demo import (
     BIRTH_PLACE_CODE,
     DEMO_COMMUNE_CODES,
@@ -159,24 +160,52 @@ def test_cases_cover_programmes_statuses_and_legal_amounts(seeded):
     for case in cases:
         assert case.commune_id == case.person.commune_id
         age = age_on(case.person.date_of_birth, TODAY)
-        if case.status == CaseStatus.APPROVED:
+        approved = case.status == CaseStatus.APPROVED
+        if approved:
             assert case.decision_number and case.decision_date and case.start_month
             assert case.start_month.day == 1 and case.approved_by_id and case.submitted_by_id
+        elif case.programme != "meritorious":
+            # As in the registry: computed only on approval, never entered by hand.
+            assert case.coefficient is None and case.monthly_amount is None
         if case.programme == "meritorious":
             assert case.monthly_amount == Decimal("2789000")
         elif case.category == "5.5c":
-            assert age >= 80 and case.monthly_amount == Decimal("500000")
+            assert age >= 80
+            assert not approved or case.monthly_amount == Decimal("500000")
         elif case.category == "5.1":
-            assert age < 16 and case.monthly_amount in {Decimal("750000"), Decimal("1250000")}
+            assert age < 16
+            assert not approved or case.monthly_amount in {Decimal("750000"), Decimal("1250000")}
         elif case.category == "5.6":
             assert case.disability_level in {"severe", "extremely_severe"}
         elif case.programme == "social_pension":
-            assert age >= 75 and case.monthly_amount == Decimal("500000")
+            assert age >= 75
+            assert not approved or case.monthly_amount == Decimal("500000")
+
+
+def test_approved_cases_carry_what_the_registry_computes(seeded):
+    approved = list(
+        Case.objects.filter(status=CaseStatus.APPROVED)
+        .exclude(programme="meritorious")
+        .select_related("person", "commune")
+        .prefetch_related("suspensions")
+    )
+    assert {c.programme for c in approved} == {"social_assistance", "social_pension"}
+    for case in approved:
+        assert case.start_month == entitlements.start_month_for(
+            category=case.category,
+            decision_date=case.decision_date,
+            date_of_birth=case.person.date_of_birth,
+            requested_start_month=case.requested_start_month,
+        )
+        assert case.coefficient == entitlements.case_coefficient(case, case.start_month)
+        assert case.monthly_amount > 0
+        assert case.monthly_amount == entitlements.case_monthly_amount(case, case.start_month)
 
 
 def test_poverty_assessments_follow_the_rule(seeded):
-    assessments = list(PovertyAssessment.objects.all())
+    assessments = list(PovertyAssessment.objects.select_related("household"))
     assert assessments
+    assert {a.classification for a in assessments} == {"poor", "near_poor", "not_poor"}
     assert {a.year for a in assessments} == {TODAY.year}
     for a in assessments:
         if a.income_per_capita > a.threshold:
@@ -185,6 +214,13 @@ def test_poverty_assessments_follow_the_rule(seeded):
             assert a.classification == "poor"
         else:
             assert a.classification == "near_poor"
+        # … and it is the registry's own classification of the stored values.
+        assert (a.classification, a.threshold) == poverty.assess(
+            year=a.year,
+            area=a.household.area,
+            income_per_capita=a.income_per_capita,
+            deprivations=a.deprivations,
+        )
 
 
 def test_one_demo_user_per_role_with_a_stored_private_password(seeded, password_file):
