@@ -236,6 +236,21 @@ def test_page_past_the_end_is_404(worker_client):
     assert_envelope(worker_client.get("/api/v1/households/?page=99"), 404, "not_found")
 
 
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=-1", "page_size=0", "page_size=x"])
+def test_page_or_page_size_that_is_not_a_positive_integer_is_400(worker_client, query):
+    error = assert_envelope(worker_client.get(f"/api/v1/households/?{query}"), 400, "invalid")
+    assert list(error["fields"]) == [query.split("=")[0]]
+
+
+def test_page_size_is_capped_at_500(worker_client):
+    for _ in range(3):
+        make_household(OWN_COMMUNE)
+    body = worker_client.get("/api/v1/households/?page_size=2").json()
+    assert body["count"] == 3 and len(body["results"]) == 2 and "page_size=2" in body["next"]
+    body = worker_client.get("/api/v1/households/?page_size=100000&page=last").json()
+    assert len(body["results"]) == 3
+
+
 def test_wrong_method_is_405_with_allow_header(worker_client):
     response = worker_client.delete("/api/v1/admin-units/provinces/")
     error = assert_envelope(response, 405, "method_not_allowed")
