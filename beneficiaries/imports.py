@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue, validate_national_id
 from beneficiaries.models import Area, Household, Person, Relation, Sex
 from registry.access import user_commune_codes
-from registry.audit import audit_record
+from registry.audit import audit_record, audit_record_many
 from registry.counters import Counter
 from registry.crypto import normalise_text
 from registry.exceptions import Forbidden, RegistryError
@@ -387,7 +387,10 @@ def _text(value: object) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = unicodedata.normalize("NFC", str(value))
+    # Control characters (NUL, form feeds …) never belong in a name or address.
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(text.split())
 
 
 def _choice(value: str, mapping: dict[str, str]) -> str | None:
@@ -848,11 +851,19 @@ def _save(plan: Plan, *, actor) -> ImportResult:
         Household.objects.filter(pk__in=chunk).update(head=Subquery(head_of))
 
     result = ImportResult(created=len(persons), households_created=len(households), dry_run=False)
+    import_id = str(uuid.uuid4())
+    # Each household and person gets its own history entry, as if registered one by one.
+    audit_record_many(
+        actor=actor, action="household.registered", objects=households, data={"import_id": import_id}
+    )
+    audit_record_many(
+        actor=actor, action="person.registered", objects=persons, data={"import_id": import_id}
+    )
     audit_record(
         actor=actor,
         action="persons.imported",
         object_type="import",
-        object_id=str(uuid.uuid4()),
+        object_id=import_id,
         commune_code=next(iter(communes)) if len(communes) == 1 else "",
         data={
             "created": result.created,

@@ -29,3 +29,24 @@ def audit_record(
         commune_code=commune_code or "",
         data=data or {},
     )
+
+
+def audit_record_many(
+    *, actor, action: str, objects: list[models.Model], data: dict | None = None
+) -> None:
+    """One event per object in a single bulk insert (imports): each record keeps its history."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                action=action,
+                object_type=obj._meta.model_name,
+                object_id=str(obj.pk),
+                commune_code=getattr(obj, "commune_id", "") or "",
+                data=data or {},
+            )
+            for obj in objects
+        ],
+        batch_size=500,
+    )

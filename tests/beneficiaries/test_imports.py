@@ -167,6 +167,18 @@ def test_valid_csv_creates_households_and_persons(client, social_worker):
     assert event.data == {"created": 4, "households_created": 2, "communes": [OWN_COMMUNE]}
     dumped = json.dumps(event.data, ensure_ascii=False) + event.object_id
     assert number not in dumped and "Nhung" not in dumped
+    # Each imported person and household has its own history entry, linked to the import.
+    registered = AuditEvent.objects.filter(action="person.registered", data__import_id=event.object_id)
+    assert sorted(int(e.object_id) for e in registered) == [p.pk for p in persons]
+    assert AuditEvent.objects.filter(action="household.registered").count() == 2
+
+
+def test_control_characters_in_cells_are_dropped_not_stored(client):
+    rows = family_rows()
+    rows[0]["full_name"] = "Nguyễn Thị\x00 Hồng\x0cNhung"
+    response = post(client, csv_upload(rows))
+    assert response.status_code == 200, response.content
+    assert Person.objects.order_by("id").first().full_name == "Nguyễn Thị Hồng Nhung"
 
 
 def test_valid_xlsx_from_the_template_creates_the_same(client):
