@@ -10,7 +10,7 @@ from rest_framework import viewsets
 
 from registry.api.permissions import ActionPermission
 from registry.audit import audit_record
-from registry.exceptions import Forbidden
+from registry.exceptions import Forbidden, ValidationFailed
 
 UNMASK_PARAMETER = OpenApiParameter(
     "unmask",
@@ -22,8 +22,12 @@ UNMASK_PARAMETER = OpenApiParameter(
 
 
 def wants_unmasked(request) -> bool:
-    if request.query_params.get("unmask") not in ("1", "true"):
+    value = request.query_params.get("unmask", "0").strip().lower()
+    if value in ("0", "false", ""):
         return False
+    if value not in ("1", "true"):
+        message = _("unmask phải là 0 hoặc 1.")
+        raise ValidationFailed(message, fields={"unmask": [message]})
     if not request.user.has_perm("beneficiaries.view_sensitive"):
         raise Forbidden(
             _("Bạn không có quyền xem dữ liệu cá nhân không che."), code="unmask_not_allowed"

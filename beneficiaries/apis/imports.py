@@ -57,7 +57,9 @@ class PersonsImportErrorRow(serializers.Serializer):
 
 
 class PersonsImportErrorBody(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["import_invalid", "unsupported_file", "invalid"])
+    code = serializers.CharField(
+        help_text="import_invalid, unsupported_file, invalid, parse_error … (docs/api.md)"
+    )
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     rows = PersonsImportErrorRow(many=True, required=False)

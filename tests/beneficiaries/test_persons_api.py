@@ -214,3 +214,12 @@ def test_death_date_in_future_is_refused(client_for, social_worker):
     assert response.status_code == 400
     person.refresh_from_db()
     assert person.vital_status == "alive"
+
+
+def test_unmask_accepts_only_zero_or_one(client_for, auditor):
+    person = make_person(national_id="045060012345")
+    client = client_for(auditor)
+    assert client.get(f"/api/v1/persons/{person.pk}/?unmask=0").json()["masked"] is True
+    response = client.get(f"/api/v1/persons/{person.pk}/?unmask=5")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"unmask": ["unmask phải là 0 hoặc 1."]}
