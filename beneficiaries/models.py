@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry import crypto
-from registry.fields import BlindIndexField, EncryptedTextField
+from registry.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
 from registry.models import Commune, Province
 
 # Blind-index widths (bits): see docs/encryption.md for the leakage analysis behind them.
@@ -65,7 +65,7 @@ class Household(models.Model):
         return self.code
 
 
-class Person(models.Model):
+class Person(BlindIndexedModel):
     ss_code = models.CharField(_("mã an sinh xã hội"), max_length=14, unique=True)
     national_id = EncryptedTextField(_("số định danh cá nhân"))
     national_id_index = BlindIndexField(

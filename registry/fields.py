@@ -108,3 +108,17 @@ def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
 
 def blind_index_fields(model: type[models.Model]) -> list[BlindIndexField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+
+
+class BlindIndexedModel(models.Model):
+    """Keeps blind indexes in step when `save(update_fields=[...])` names only their source."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = set(update_fields) | {
+                f.name for f in blind_index_fields(type(self)) if f.source in update_fields
+            }
+        super().save(*args, update_fields=update_fields, **kwargs)

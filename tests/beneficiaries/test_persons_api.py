@@ -223,3 +223,12 @@ def test_unmask_accepts_only_zero_or_one(client_for, auditor):
     response = client.get(f"/api/v1/persons/{person.pk}/?unmask=5")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"unmask": ["unmask phải là 0 hoặc 1."]}
+
+
+def test_saving_only_the_phone_keeps_phone_search_working(client_for, social_worker):
+    person = make_person(make_household(OWN_COMMUNE), phone="0912345678")
+    person.phone = "0987654321"
+    person.save(update_fields=["phone"])
+    client = client_for(social_worker)
+    found = client.post("/api/v1/persons/search/", {"phone": "0987654321"}, format="json").json()
+    assert [p["id"] for p in found["results"]] == [person.pk]
