@@ -113,3 +113,17 @@ def test_running_again_updates_instead_of_duplicating():
     assert set(user.communes.values_list("code", flat=True)) == {"18871", "19333"}
     assert user.check_password("Mk-2026-second!")
     assert first.startswith("Đã tạo") and second.startswith("Đã cập nhật")
+
+
+def test_creating_and_changing_a_user_is_audited():
+    from registry.models import AuditEvent
+
+    add_user("sw9", role="social_worker", commune=["18859"], password="Mk-2026-test!")
+    add_user("sw9", role="approver", commune=["18871"], password="Mk-2026-test!")
+    user = User.objects.get(username="sw9")
+    events = AuditEvent.objects.filter(object_type="user", object_id=str(user.pk)).order_by("id")
+    assert [(e.action, e.data["role"], e.data["communes"]) for e in events] == [
+        ("user.created", "social_worker", ["18859"]),
+        ("user.updated", "approver", ["18871"]),
+    ]
+    assert all("Mk-2026-test!" not in str(e.data) for e in events)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from registry.audit import audit_record
 from registry.models import Commune
 from registry.roles import ROLES, sync_roles
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             user.communes.set(codes)
+            audit_record(
+                actor=None,
+                action="user.created" if created else "user.updated",
+                obj=user,
+                data={"role": role, "communes": codes, "via": "add_user"},
+            )
         verb = "Đã tạo" if created else "Đã cập nhật"
         where = ", ".join(codes) if codes else "không có xã nào"
         self.stdout.write(f"{verb} người dùng {username} (vai trò {role}; xã: {where}).")
