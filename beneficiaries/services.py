@@ -629,7 +629,7 @@ def case_resume(*, actor, case_id: int, from_month: date | None = None) -> Case:
         suspension = CaseSuspension.objects.select_for_update().get(case=case, to_month__isnull=True)
         resume_month = from_month or entitlements.month_start(timezone.localdate())
         if resume_month < suspension.from_month:
-            raise _invalid("from_month", _("Tháng tiếp tục hưởng phải sau tháng tạm dừng."))
+            raise _invalid("from_month", _("Tháng tiếp tục hưởng không được trước tháng tạm dừng."))
         if case.person.vital_status == VitalStatus.DECEASED:
             raise InvalidTransition(_("Người này đã mất."), code="person_deceased")
         suspension.to_month = resume_month
