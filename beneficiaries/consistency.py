@@ -183,7 +183,8 @@ def deceased_with_open_case(scope: Scope) -> Iterator[Finding]:
                 "ss_code": ss_code,
                 "count": len(cases),
                 "cases": ", ".join(
-                    f"số {case_id} ({CaseStatus(status).label.lower()})"
+                    _("số %(case_id)s (%(status)s)")
+                    % {"case_id": case_id, "status": str(CaseStatus(status).label).lower()}
                     for case_id, status in cases
                 ),
             },
@@ -230,7 +231,9 @@ def open_cases_in_two_communes(scope: Scope) -> Iterator[Finding]:
                 "count": len(communes),
                 "communes": _codes(communes),
                 "cases": ", ".join(
-                    f"hồ sơ số {case_id} tại xã {commune}" for case_id, commune in cases
+                    _("hồ sơ số %(case_id)s tại xã %(commune)s")
+                    % {"case_id": case_id, "commune": commune}
+                    for case_id, commune in cases
                 ),
             },
             person_ids=[person_id],
@@ -283,7 +286,9 @@ def meritorious_household_poor(scope: Scope) -> Iterator[Finding]:
             % {
                 "ss_code": ss_code,
                 "cases": "; ".join(
-                    f"hồ sơ số {case_id}, diện {category}" for case_id, category in cases
+                    _("hồ sơ số %(case_id)s, diện %(category)s")
+                    % {"case_id": case_id, "category": category}
+                    for case_id, category in cases
                 ),
                 "household": household_code,
                 "year": year,
