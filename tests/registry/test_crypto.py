@@ -265,6 +265,7 @@ def test_production_with_keys_uses_them(tmp_path):
         f"{KEY_A},{KEY_A}",  # same id twice
         "bad id:" + KEY_A.partition(":")[2],
     ],
+    ids=["no-key", "short-key", "not-base64", "duplicate-id", "bad-id"],
 )
 def test_malformed_keys_refuse(value):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=value):
