@@ -20,6 +20,7 @@ from django.utils import timezone
 from faker import Faker
 
 from beneficiaries import entitlements, poverty
+from beneficiaries.entitlements import age_on
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue, validate_national_id
 from beneficiaries.models import (
     Area,
@@ -120,11 +121,6 @@ class HouseholdPlan:
     house_number: int
     ethnicity: str
     members: list[PersonPlan] = field(default_factory=list)
-
-
-def age_on(date_of_birth: date, today: date) -> int:
-    birthday_to_come = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
-    return today.year - date_of_birth.year - birthday_to_come
 
 
 class _Generator:

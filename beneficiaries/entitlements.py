@@ -75,6 +75,15 @@ def _month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def age_on(date_of_birth: date, day: date) -> int:
+    """Completed years on a given day."""
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
 def age_in_month(date_of_birth: date, month: date) -> int:
     """The age the person reaches by the end of `month`.
 

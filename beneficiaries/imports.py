@@ -24,11 +24,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from beneficiaries.entitlements import age_on
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue, validate_national_id
 from beneficiaries.models import Area, Household, Person, Relation, Sex
+from beneficiaries.services import national_id_buckets_lock
 from registry.access import user_commune_codes
 from registry.audit import audit_record, audit_record_many
-from registry.counters import Counter
 from registry.crypto import normalise_text
 from registry.exceptions import Forbidden, RegistryError
 from registry.fields import blind_index_field
@@ -510,7 +511,7 @@ def _validate_row(row: SheetRow, errors: Errors, today: date, id_required_from: 
             except RegistryError as exc:
                 fail("national_id", exc.message)
                 national_id = ""
-        elif date_of_birth is not None and _age(date_of_birth, today) >= id_required_from:
+        elif date_of_birth is not None and age_on(date_of_birth, today) >= id_required_from:
             fail(
                 "national_id",
                 _("Người từ %(age)s tuổi trở lên phải có số định danh cá nhân.")
@@ -569,10 +570,6 @@ def _validate_row(row: SheetRow, errors: Errors, today: date, id_required_from: 
         phone=phone,
         bad=bad,
     )
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 # --- Checks across rows and against the database --------------------------------------------
@@ -763,20 +760,6 @@ def _check_registered_ids(rows: list[PersonRow], errors: Errors) -> None:
 # --- Saving ---------------------------------------------------------------------------------
 
 
-def _lock_national_id_buckets(national_ids: list[str]) -> None:
-    """The bulk form of services._lock_national_id_bucket: same counter scopes, row-locked."""
-    index = blind_index_field(Person, "national_id")
-    scopes = sorted({f"nid:{index.compute(national_id)}" for national_id in national_ids})
-    Counter.objects.bulk_create(
-        [Counter(scope=scope) for scope in scopes],
-        ignore_conflicts=True,
-        batch_size=_batch_size(Counter),
-    )
-    for chunk in _chunks(scopes, _in_chunk_size()):
-        locked = Counter.objects.select_for_update().filter(scope__in=chunk).order_by("scope")
-        list(locked.values_list("scope", flat=True))
-
-
 def _batch_size(model: type[models.Model]) -> int:
     """Rows per INSERT that fit the backend's parameter limit (999 on SQLite)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -920,7 +903,7 @@ def persons_import(*, actor, file, dry_run: bool = False) -> ImportResult:
     with transaction.atomic(durable=True):
         # Another clerk may have registered one of these numbers since the check above: lock the
         # numbers' buckets (as person_register does) and check again before writing.
-        _lock_national_id_buckets([row.national_id for row in rows if row.national_id])
+        national_id_buckets_lock([row.national_id for row in rows if row.national_id])
         late = Errors()
         _check_registered_ids(rows, late)
         late.raise_if_any()

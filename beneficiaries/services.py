@@ -130,14 +130,26 @@ def _locked(model, pk: int, actor):
 # --- Persons ----------------------------------------------------------------------------------
 
 
-def _lock_national_id_bucket(national_id: str) -> None:
-    # Serialises registrations of numbers sharing a blind-index bucket, so two clerks cannot
-    # register the same person at the same moment (the index is truncated, so it cannot be a
-    # unique constraint).
-    bucket = blind_index_field(Person, "national_id").compute(national_id)
-    scope = f"nid:{bucket}"
-    Counter.objects.get_or_create(scope=scope)
-    Counter.objects.select_for_update().get(scope=scope)
+def national_id_buckets_lock(national_ids: list[str]) -> None:
+    """Row-lock one counter per blind-index bucket of these numbers.
+
+    Serialises registrations (one by one or imported) of numbers sharing a bucket, so two clerks
+    cannot register the same person at the same moment: the index is truncated, so it cannot be
+    a unique constraint.
+    """
+    index = blind_index_field(Person, "national_id")
+    scopes = sorted({f"nid:{index.compute(national_id)}" for national_id in national_ids})
+    Counter.objects.bulk_create(
+        [Counter(scope=scope) for scope in scopes], ignore_conflicts=True, batch_size=300
+    )
+    for start in range(0, len(scopes), 500):
+        chunk = scopes[start : start + 500]
+        list(
+            Counter.objects.select_for_update()
+            .filter(scope__in=chunk)
+            .order_by("scope")
+            .values_list("scope", flat=True)
+        )
 
 
 def persons_with_national_id(national_id: str, *, exclude_pk: int | None = None) -> list[Person]:
@@ -156,12 +168,10 @@ def _check_person_facts(values: dict, *, exclude_pk: int | None = None) -> None:
         validate_national_id(
             values["national_id"], sex=values["sex"], date_of_birth=values["date_of_birth"]
         )
-        _lock_national_id_bucket(values["national_id"])
+        national_id_buckets_lock([values["national_id"]])
         if persons_with_national_id(values["national_id"], exclude_pk=exclude_pk):
             message = _("Số định danh cá nhân này đã được đăng ký cho người khác.")
-            raise Conflict(
-                message, code="duplicate_national_id", fields={"national_id": [message]}
-            )
+            raise Conflict(message, code="duplicate_national_id", fields={"national_id": [message]})
     if values["date_of_birth"] > timezone.localdate():
         raise _invalid("date_of_birth", _("Ngày sinh không được ở tương lai."))
     if not (values.get("full_name") or "").strip():
@@ -257,9 +267,7 @@ def person_record_death(*, actor, person_id: int, date_of_death: date) -> Person
                 _("Người này đã được ghi nhận là đã mất."), code="already_deceased"
             )
         if date_of_death > timezone.localdate() or date_of_death < person.date_of_birth:
-            raise _invalid(
-                "date_of_death", _("Ngày mất phải sau ngày sinh và không ở tương lai.")
-            )
+            raise _invalid("date_of_death", _("Ngày mất phải sau ngày sinh và không ở tương lai."))
         person.vital_status = VitalStatus.DECEASED
         person.date_of_death = date_of_death
         person.save(update_fields=["vital_status", "date_of_death", "updated_at"])
@@ -431,7 +439,9 @@ def poverty_assessment_record(
 def _validate_case_input(person: Person, values: dict) -> None:
     programme, category = values["programme"], values["category"]
     if category not in CATEGORIES_BY_PROGRAMME.get(programme, []):
-        raise _invalid("category", _("Diện đối tượng không thuộc chương trình này."), "invalid_category")
+        raise _invalid(
+            "category", _("Diện đối tượng không thuộc chương trình này."), "invalid_category"
+        )
     entitlements.validate_category_combination(
         programme, category, values.get("additional_category") or ""
     )
@@ -626,7 +636,9 @@ def case_resume(*, actor, case_id: int, from_month: date | None = None) -> Case:
     with transaction.atomic(durable=True):
         case = _locked(Case, case_id, actor)
         _transition(case, (CaseStatus.SUSPENDED,))
-        suspension = CaseSuspension.objects.select_for_update().get(case=case, to_month__isnull=True)
+        suspension = CaseSuspension.objects.select_for_update().get(
+            case=case, to_month__isnull=True
+        )
         resume_month = from_month or entitlements.month_start(timezone.localdate())
         if resume_month < suspension.from_month:
             raise _invalid("from_month", _("Tháng tiếp tục hưởng không được trước tháng tạm dừng."))

@@ -247,14 +247,14 @@ def test_id_typed_as_a_number_in_excel_is_caught_with_a_hint(client):
 def test_a_number_registered_while_the_file_was_checked_is_still_caught(client, monkeypatch):
     import beneficiaries.imports as imports
 
-    lock = imports._lock_national_id_buckets
+    lock = imports.national_id_buckets_lock
 
     def lock_after_another_clerk_registered(national_ids):
         make_person(make_household(OWN_COMMUNE), national_id=national_ids[0],
                     sex="female", date_of_birth=date(1960, 5, 17))  # fmt: skip
         lock(national_ids)
 
-    monkeypatch.setattr(imports, "_lock_national_id_buckets", lock_after_another_clerk_registered)
+    monkeypatch.setattr(imports, "national_id_buckets_lock", lock_after_another_clerk_registered)
     (error,) = error_rows(post(client, csv_upload(family_rows())))
     assert error == {
         "row": 2, "column": "Số định danh cá nhân",
