@@ -837,7 +837,10 @@ def _save(plan: Plan, *, actor) -> ImportResult:
     import_id = str(uuid.uuid4())
     # Each household and person gets its own history entry, as if registered one by one.
     audit_record_many(
-        actor=actor, action="household.registered", objects=households, data={"import_id": import_id}
+        actor=actor,
+        action="household.registered",
+        objects=households,
+        data={"import_id": import_id},
     )
     audit_record_many(
         actor=actor, action="person.registered", objects=persons, data={"import_id": import_id}

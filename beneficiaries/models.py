@@ -310,9 +310,7 @@ class Case(models.Model):
         default=0, help_text=_("Số con đang nuôi (diện 5.4)")
     )
     disability_level = EncryptedTextField(_("mức độ khuyết tật"))
-    status = models.CharField(
-        max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT
-    )
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
     coefficient = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     monthly_amount = models.DecimalField(max_digits=12, decimal_places=0, null=True, blank=True)
     requested_start_month = models.DateField(null=True, blank=True)
@@ -404,5 +402,3 @@ class CaseSuspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} from {self.from_month}"
-
-

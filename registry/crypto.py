@@ -207,7 +207,9 @@ _ASCII_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
 
 def normalise_text(value: str) -> str:
     """Case-, accent- and space-insensitive form of a name: "Nguyễn  Văn Hùng" → "nguyen van hung"."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", value).translate(_ASCII_FOLD))
+    decomposed = unicodedata.normalize(
+        "NFD", unicodedata.normalize("NFC", value).translate(_ASCII_FOLD)
+    )
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def mask_national_id(value: str | None) -> str | None:
-    """"045123456789" → "045*******89"."""
+    """ "045123456789" → "045*******89"."""
     if not value:
         return value
     if len(value) <= 5:
@@ -13,12 +13,12 @@ def mask_national_id(value: str | None) -> str | None:
 
 
 def mask_phone(value: str | None) -> str | None:
-    """"0912345678" → "091*****78"."""
+    """ "0912345678" → "091*****78"."""
     return mask_national_id(value)
 
 
 def mask_account_number(value: str | None) -> str | None:
-    """"0123456789" → "******6789"."""
+    """ "0123456789" → "******6789"."""
     if not value:
         return value
     if len(value) <= 4:

@@ -10,7 +10,9 @@ from registry.roles import sync_roles
 
 def make_user(username: str, role: str | None, communes: list[str] = (), **extra):
     sync_roles()
-    user = get_user_model().objects.create_user(username=username, password="Mk-test-2026!", **extra)
+    user = get_user_model().objects.create_user(
+        username=username, password="Mk-test-2026!", **extra
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     user.communes.set(communes)

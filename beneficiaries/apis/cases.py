@@ -23,7 +23,9 @@ from beneficiaries.models import CATEGORY_CHOICES, Case, CaseStatus, Programme
         ],
         responses=s.CaseOutput(many=True),
     ),
-    create=extend_schema(summary="Lập hồ sơ (nháp)", request=s.CaseInput, responses={201: s.CaseOutput}),
+    create=extend_schema(
+        summary="Lập hồ sơ (nháp)", request=s.CaseInput, responses={201: s.CaseOutput}
+    ),
     retrieve=extend_schema(summary="Chi tiết hồ sơ", responses=s.CaseOutput),
     partial_update=extend_schema(
         summary="Sửa hồ sơ nháp", request=s.CasePatch, responses=s.CaseOutput

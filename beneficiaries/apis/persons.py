@@ -112,7 +112,9 @@ class PersonViewSet(RegistryViewSet):
         person = services.person_record_death(actor=request.user, person_id=person.pk, **data)
         return Response(s.PersonOutput(person).data)
 
-    @extend_schema(summary="Chuyển hộ / chuyển nơi ở", request=s.MoveInput, responses=s.PersonOutput)
+    @extend_schema(
+        summary="Chuyển hộ / chuyển nơi ở", request=s.MoveInput, responses=s.PersonOutput
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         person = selectors.person_get(user=request.user, person_id=pk)

@@ -41,13 +41,17 @@ class HouseholdOutput(serializers.Serializer):
 class HouseholdInput(serializers.Serializer):
     commune_code = serializers.CharField(max_length=5)
     village = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=500, required=False, allow_null=True, allow_blank=True)
+    address = serializers.CharField(
+        max_length=500, required=False, allow_null=True, allow_blank=True
+    )
     area = serializers.ChoiceField(choices=Area.choices)
 
 
 class HouseholdPatch(serializers.Serializer):
     village = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=500, required=False, allow_null=True, allow_blank=True)
+    address = serializers.CharField(
+        max_length=500, required=False, allow_null=True, allow_blank=True
+    )
     area = serializers.ChoiceField(choices=Area.choices, required=False)
     head_person_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
@@ -128,14 +132,22 @@ class PersonInput(serializers.Serializer):
     full_name = serializers.CharField(max_length=200)
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = StrictDateField()
-    ethnicity = serializers.CharField(max_length=60, required=False, allow_null=True, allow_blank=True)
+    ethnicity = serializers.CharField(
+        max_length=60, required=False, allow_null=True, allow_blank=True
+    )
     relation_to_head = serializers.ChoiceField(choices=Relation.choices)
     phone = serializers.RegexField(
         r"^(\+84|0)\d{9}$", required=False, allow_null=True, allow_blank=True, max_length=13
     )
-    street_address = serializers.CharField(max_length=500, required=False, allow_null=True, allow_blank=True)
-    hiv_status = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
-    custody_status = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
+    street_address = serializers.CharField(
+        max_length=500, required=False, allow_null=True, allow_blank=True
+    )
+    hiv_status = serializers.CharField(
+        max_length=40, required=False, allow_null=True, allow_blank=True
+    )
+    custody_status = serializers.CharField(
+        max_length=200, required=False, allow_null=True, allow_blank=True
+    )
     vital_status = serializers.ChoiceField(
         choices=[VitalStatus.ALIVE, VitalStatus.MISSING], required=False, default=VitalStatus.ALIVE
     )
@@ -218,9 +230,15 @@ class CaseOutput(serializers.Serializer):
     start_month = MonthField(allow_null=True)
     end_month = MonthField(allow_null=True)
     status_reason = serializers.CharField(allow_null=True)
-    transferred_from_case_id = serializers.IntegerField(source="transferred_from_id", allow_null=True)
-    submitted_by = serializers.CharField(source="submitted_by.username", allow_null=True, default=None)
-    approved_by = serializers.CharField(source="approved_by.username", allow_null=True, default=None)
+    transferred_from_case_id = serializers.IntegerField(
+        source="transferred_from_id", allow_null=True
+    )
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", allow_null=True, default=None
+    )
+    approved_by = serializers.CharField(
+        source="approved_by.username", allow_null=True, default=None
+    )
 
 
 class ApproveInput(serializers.Serializer):

@@ -13,7 +13,9 @@ from rest_framework import serializers
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-07"})
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-07"}
+)
 class MonthField(serializers.Field):
     default_error_messages = {"invalid": _("Tháng phải có dạng YYYY-MM.")}
 

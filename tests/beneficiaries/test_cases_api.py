@@ -47,7 +47,9 @@ def approve(client, case_id, decision_date="2026-02-10"):
     )
 
 
-def test_full_workflow_child_extremely_severe_disability(client_for, social_worker, approver, child):
+def test_full_workflow_child_extremely_severe_disability(
+    client_for, social_worker, approver, child
+):
     worker, boss = client_for(social_worker), client_for(approver)
     case_id = submitted_case(worker, child)
     response = approve(boss, case_id)
@@ -91,7 +93,9 @@ def test_reject_needs_reason_and_ends_the_case(client_for, social_worker, approv
     case_id = submitted_case(client_for(social_worker), child)
     boss = client_for(approver)
     assert boss.post(f"/api/v1/cases/{case_id}/reject/", {}, format="json").status_code == 400
-    response = boss.post(f"/api/v1/cases/{case_id}/reject/", {"reason": "Không đủ điều kiện"}, format="json")
+    response = boss.post(
+        f"/api/v1/cases/{case_id}/reject/", {"reason": "Không đủ điều kiện"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
     assert response.json()["status_reason"] == "Không đủ điều kiện"
@@ -107,7 +111,9 @@ def test_one_open_case_per_person_and_programme(client_for, social_worker, child
     assert response.json()["error"]["code"] == "open_case_exists"
     # And the database itself refuses it, whatever the code path.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Case.objects.create(person=child, commune_id=OWN_COMMUNE, programme="social_assistance", category="5.1")
+        Case.objects.create(
+            person=child, commune_id=OWN_COMMUNE, programme="social_assistance", category="5.1"
+        )
 
 
 def test_suspend_resume_terminate(client_for, social_worker, approver, child):
@@ -115,15 +121,22 @@ def test_suspend_resume_terminate(client_for, social_worker, approver, child):
     boss = client_for(approver)
     approve(boss, case_id)
     response = boss.post(
-        f"/api/v1/cases/{case_id}/suspend/", {"reason": "Không nhận 3 tháng", "from_month": "2026-05"},
+        f"/api/v1/cases/{case_id}/suspend/",
+        {"reason": "Không nhận 3 tháng", "from_month": "2026-05"},
         format="json",
     )
     assert response.json()["status"] == "suspended"
     assert boss.post(f"/api/v1/cases/{case_id}/suspend/", {"reason": "x", "from_month": "2026-06"},
                      format="json").status_code == 409  # fmt: skip
-    assert boss.post(f"/api/v1/cases/{case_id}/resume/", {"from_month": "2026-07"}, format="json").json()["status"] == "approved"
+    assert (
+        boss.post(
+            f"/api/v1/cases/{case_id}/resume/", {"from_month": "2026-07"}, format="json"
+        ).json()["status"]
+        == "approved"
+    )
     response = boss.post(
-        f"/api/v1/cases/{case_id}/terminate/", {"reason": "Hết điều kiện", "from_month": "2026-09"},
+        f"/api/v1/cases/{case_id}/terminate/",
+        {"reason": "Hết điều kiện", "from_month": "2026-09"},
         format="json",
     )
     assert response.json()["status"] == "terminated"
@@ -132,10 +145,16 @@ def test_suspend_resume_terminate(client_for, social_worker, approver, child):
 
 def test_meritorious_needs_amount_from_decision(client_for, social_worker, child):
     client = client_for(social_worker)
-    response = create_case(client, child, programme="meritorious", category="relative", disability_level=None)
+    response = create_case(
+        client, child, programme="meritorious", category="relative", disability_level=None
+    )
     assert response.status_code == 400
     response = create_case(
-        client, child, programme="meritorious", category="relative", disability_level=None,
+        client,
+        child,
+        programme="meritorious",
+        category="relative",
+        disability_level=None,
         monthly_amount="2789000",
     )
     assert response.status_code == 201
@@ -143,24 +162,32 @@ def test_meritorious_needs_amount_from_decision(client_for, social_worker, child
 
 
 def test_category_must_belong_to_programme(client_for, social_worker, child):
-    response = create_case(client_for(social_worker), child, programme="social_pension", category="5.1")
+    response = create_case(
+        client_for(social_worker), child, programme="social_pension", category="5.1"
+    )
     assert response.status_code == 400
 
 
-def test_death_stops_every_open_case_from_the_next_month(client_for, social_worker, approver, child):
+def test_death_stops_every_open_case_from_the_next_month(
+    client_for, social_worker, approver, child
+):
     worker, boss = client_for(social_worker), client_for(approver)
     sa = submitted_case(worker, child)
     approve(boss, sa, decision_date="2025-11-03")
     merit = create_case(worker, child, programme="meritorious", category="relative",
                         disability_level=None, monthly_amount="2789000").json()["id"]  # fmt: skip
-    response = worker.post(f"/api/v1/persons/{child.pk}/death/", {"date_of_death": "2026-03-20"}, format="json")
+    response = worker.post(
+        f"/api/v1/persons/{child.pk}/death/", {"date_of_death": "2026-03-20"}, format="json"
+    )
     assert response.status_code == 200, response.content
     sa_case, merit_case = Case.objects.get(pk=sa), Case.objects.get(pk=merit)
     assert sa_case.status == merit_case.status == CaseStatus.TERMINATED
     assert sa_case.end_month == date(2026, 3, 1)  # paid through the month of death
     assert merit_case.end_month is None  # never approved: nothing to pay
     # Recording the death twice is a conflict, and nothing can be approved for a deceased person.
-    again = worker.post(f"/api/v1/persons/{child.pk}/death/", {"date_of_death": "2026-03-20"}, format="json")
+    again = worker.post(
+        f"/api/v1/persons/{child.pk}/death/", {"date_of_death": "2026-03-20"}, format="json"
+    )
     assert again.status_code == 409
 
 
@@ -170,7 +197,9 @@ def test_move_to_another_commune_never_leaves_two_active_cases(client_for, appro
     case_id = submitted_case(client, child)
     approve(client_for(approver), case_id, decision_date="2025-06-02")
     target = make_household(OTHER_COMMUNE)
-    response = client.post(f"/api/v1/persons/{child.pk}/move/", {"household_id": target.pk}, format="json")
+    response = client.post(
+        f"/api/v1/persons/{child.pk}/move/", {"household_id": target.pk}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["commune_code"] == OTHER_COMMUNE
     cases = list(Case.objects.filter(person=child).order_by("pk"))
@@ -184,7 +213,9 @@ def test_move_to_another_commune_never_leaves_two_active_cases(client_for, appro
     cases[1].refresh_from_db()
     assert client.post(f"/api/v1/cases/{cases[1].pk}/submit/").status_code == 200
     today = date.today().isoformat()
-    approved = approve(client_for(make_user("appr2", "approver", [OTHER_COMMUNE])), cases[1].pk, today)
+    approved = approve(
+        client_for(make_user("appr2", "approver", [OTHER_COMMUNE])), cases[1].pk, today
+    )
     assert approved.status_code == 200, approved.content
     assert approved.json()["transferred_from_case_id"] == cases[0].pk
     first_new_month = date.fromisoformat(approved.json()["start_month"] + "-01")
@@ -193,7 +224,9 @@ def test_move_to_another_commune_never_leaves_two_active_cases(client_for, appro
 
 def test_case_of_other_commune_is_404(client_for, approver):
     person = make_person(make_household(OTHER_COMMUNE))
-    case = Case.objects.create(person=person, commune_id=OTHER_COMMUNE, programme="social_pension", category="pension")
+    case = Case.objects.create(
+        person=person, commune_id=OTHER_COMMUNE, programme="social_pension", category="pension"
+    )
     assert client_for(approver).get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert approve(client_for(approver), case.pk).status_code == 404
 
@@ -217,7 +250,9 @@ def test_poverty_assessment_classifies_from_the_dated_threshold(client_for, soci
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["classification"] == "poor" and body["threshold"] == "1500000"
-    again = client.post(url, {"year": 2026, "income_per_capita": "1400000", "deprivations": []}, format="json")
+    again = client.post(
+        url, {"year": 2026, "income_per_capita": "1400000", "deprivations": []}, format="json"
+    )
     assert again.status_code == 409
     listed = client.get(url).json()["results"]
     assert [a["year"] for a in listed] == [2026]
@@ -231,7 +266,9 @@ def test_history_shows_who_changed_what_without_values(client_for, social_worker
     assert [(h["action"], h["actor"]) for h in history] == [
         ("case.created", "sw"), ("case.submitted", "sw"), ("case.approved", "appr"),
     ]  # fmt: skip
-    client_for(social_worker).patch(f"/api/v1/persons/{child.pk}/", {"full_name": "Hồ Văn Tý"}, format="json")
+    client_for(social_worker).patch(
+        f"/api/v1/persons/{child.pk}/", {"full_name": "Hồ Văn Tý"}, format="json"
+    )
     person_history = client_for(social_worker).get(f"/api/v1/persons/{child.pk}/history/")
     assert person_history.json()["results"][-1]["changed_fields"] == ["full_name"]
     assert "Tý" not in person_history.content.decode()

@@ -168,7 +168,9 @@ def test_valid_csv_creates_households_and_persons(client, social_worker):
     dumped = json.dumps(event.data, ensure_ascii=False) + event.object_id
     assert number not in dumped and "Nhung" not in dumped
     # Each imported person and household has its own history entry, linked to the import.
-    registered = AuditEvent.objects.filter(action="person.registered", data__import_id=event.object_id)
+    registered = AuditEvent.objects.filter(
+        action="person.registered", data__import_id=event.object_id
+    )
     assert sorted(int(e.object_id) for e in registered) == [p.pk for p in persons]
     assert AuditEvent.objects.filter(action="household.registered").count() == 2
 

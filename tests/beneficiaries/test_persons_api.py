@@ -25,7 +25,12 @@ HUNG = {
 def register_household(client, commune=OWN_COMMUNE):
     response = client.post(
         "/api/v1/households/",
-        {"commune_code": commune, "village": "Thôn Đông Hà", "address": "12 Lê Lợi", "area": "rural"},
+        {
+            "commune_code": commune,
+            "village": "Thôn Đông Hà",
+            "address": "12 Lê Lợi",
+            "area": "rural",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -91,7 +96,9 @@ def test_second_head_in_a_household_is_refused(client_for, social_worker):
     client = client_for(social_worker)
     household = register_household(client)
     assert register_person(client, household["id"]).status_code == 201
-    response = register_person(client, household["id"], national_id=None, full_name="Lê Thị Lan", sex="female")
+    response = register_person(
+        client, household["id"], national_id=None, full_name="Lê Thị Lan", sex="female"
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "household_has_head"
 
@@ -100,8 +107,14 @@ def test_child_without_national_id_gets_a_code(client_for, social_worker):
     client = client_for(social_worker)
     household = register_household(client)
     response = register_person(
-        client, household["id"], national_id="", full_name="Hồ Thị Ngọc Ánh", sex="female",
-        date_of_birth="2024-02-29", relation_to_head="child", phone=None,
+        client,
+        household["id"],
+        national_id="",
+        full_name="Hồ Thị Ngọc Ánh",
+        sex="female",
+        date_of_birth="2024-02-29",
+        relation_to_head="child",
+        phone=None,
     )
     assert response.status_code == 201, response.content
     assert response.json()["national_id"] is None
@@ -127,7 +140,9 @@ def test_search_by_national_id_name_and_phone_in_body_not_url(client_for, social
 def test_search_never_leaves_the_users_communes(client_for, social_worker):
     make_person(make_household(OTHER_COMMUNE), national_id="045060012345")
     client = client_for(social_worker)
-    response = client.post("/api/v1/persons/search/", {"national_id": "045060012345"}, format="json")
+    response = client.post(
+        "/api/v1/persons/search/", {"national_id": "045060012345"}, format="json"
+    )
     assert response.json()["results"] == []
 
 
@@ -176,7 +191,9 @@ def test_patch_keeps_id_consistent_with_sex(client_for, social_worker):
     assert response.json()["error"]["code"] == "invalid_national_id"
     person.refresh_from_db()
     assert person.sex == "male"
-    response = client.patch(f"/api/v1/persons/{person.pk}/", {"ethnicity": "Vân Kiều"}, format="json")
+    response = client.patch(
+        f"/api/v1/persons/{person.pk}/", {"ethnicity": "Vân Kiều"}, format="json"
+    )
     assert response.status_code == 200
     person.refresh_from_db()
     assert person.ethnicity == "Vân Kiều"
@@ -190,7 +207,8 @@ def test_move_within_commune_changes_household_and_head(client_for, social_worke
     second = make_household(OWN_COMMUNE)
     client = client_for(social_worker)
     response = client.post(
-        f"/api/v1/persons/{person.pk}/move/", {"household_id": second.pk, "relation_to_head": "head"},
+        f"/api/v1/persons/{person.pk}/move/",
+        {"household_id": second.pk, "relation_to_head": "head"},
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -210,7 +228,9 @@ def test_death_date_in_future_is_refused(client_for, social_worker):
     person = make_person(make_household(OWN_COMMUNE))
     client = client_for(social_worker)
     future = date.today().replace(year=date.today().year + 1).isoformat()
-    response = client.post(f"/api/v1/persons/{person.pk}/death/", {"date_of_death": future}, format="json")
+    response = client.post(
+        f"/api/v1/persons/{person.pk}/death/", {"date_of_death": future}, format="json"
+    )
     assert response.status_code == 400
     person.refresh_from_db()
     assert person.vital_status == "alive"

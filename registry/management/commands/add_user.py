@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, commune, password, **options):
         if role not in ROLES:
-            raise CommandError(f"Vai trò không hợp lệ: {role!r}. Chọn một trong: {', '.join(ROLES)}.")
+            raise CommandError(
+                f"Vai trò không hợp lệ: {role!r}. Chọn một trong: {', '.join(ROLES)}."
+            )
         codes = list(dict.fromkeys(commune))
         found = set(Commune.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [code for code in codes if code not in found]
