@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint serve install
+.PHONY: demo test lint serve install messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,3 +28,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# English catalogues: one per app (<app>/locale/en) plus locale/en for the project templates.
+# Never run makemessages for "vi": locale/vi holds only DRF's own messages, written by hand.
+MESSAGE_IGNORES := -i ".venv/*" -i "var/*" -i "staticfiles/*" -i "tests/*" -i "bench/*"
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --add-location file --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l en -i .venv

@@ -12,7 +12,7 @@ from beneficiaries.models import (
     PovertyAssessment,
     PovertyStandard,
 )
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.fields import BlindIndexField, EncryptedTextField
 
 
@@ -98,7 +98,7 @@ class AuditedConfigurationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'changed' if change else 'added'}",
+            action=AuditAction(f"{obj._meta.model_name}.{'changed' if change else 'added'}"),
             obj=obj,
             data={"fields": sorted(form.changed_data)},
         )
@@ -108,7 +108,7 @@ class AuditedConfigurationAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.deleted",
+            action=AuditAction(f"{obj._meta.model_name}.deleted"),
             object_type=obj._meta.model_name,
             object_id=str(pk),
         )

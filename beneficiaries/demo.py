@@ -35,7 +35,7 @@ from beneficiaries.models import (
     Relation,
     Sex,
 )
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.counters import Counter
 from registry.exceptions import ValidationFailed
 from registry.models import User
@@ -514,7 +514,7 @@ def demo_seed(
             marker.save(update_fields=["value"])
             audit_record(
                 actor=None,
-                action="demo.seeded",
+                action=AuditAction.DEMO_SEEDED,
                 object_type="province",
                 object_id=PROVINCE_CODE,
                 data=dict(

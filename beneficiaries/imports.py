@@ -29,7 +29,7 @@ from beneficiaries.identifiers import household_codes_issue, ss_codes_issue, val
 from beneficiaries.models import Area, Household, Person, Relation, Sex
 from beneficiaries.services import national_id_buckets_lock
 from registry.access import user_commune_codes
-from registry.audit import audit_record, audit_record_many
+from registry.audit import AuditAction, audit_record, audit_record_many
 from registry.crypto import normalise_text
 from registry.exceptions import Forbidden, RegistryError
 from registry.fields import blind_index_field
@@ -838,16 +838,19 @@ def _save(plan: Plan, *, actor) -> ImportResult:
     # Each household and person gets its own history entry, as if registered one by one.
     audit_record_many(
         actor=actor,
-        action="household.registered",
+        action=AuditAction.HOUSEHOLD_REGISTERED,
         objects=households,
         data={"import_id": import_id},
     )
     audit_record_many(
-        actor=actor, action="person.registered", objects=persons, data={"import_id": import_id}
+        actor=actor,
+        action=AuditAction.PERSON_REGISTERED,
+        objects=persons,
+        data={"import_id": import_id},
     )
     audit_record(
         actor=actor,
-        action="persons.imported",
+        action=AuditAction.PERSONS_IMPORTED,
         object_type="import",
         object_id=import_id,
         commune_code=next(iter(communes)) if len(communes) == 1 else "",

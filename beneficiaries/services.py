@@ -37,7 +37,7 @@ from beneficiaries.models import (
     VitalStatus,
 )
 from registry.access import ensure_commune_access
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.counters import Counter
 from registry.exceptions import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from registry.fields import blind_index_field
@@ -79,7 +79,10 @@ def household_register(
         household.full_clean()
         household.save()
         audit_record(
-            actor=actor, action="household.registered", obj=household, commune_code=commune_code
+            actor=actor,
+            action=AuditAction.HOUSEHOLD_REGISTERED,
+            obj=household,
+            commune_code=commune_code,
         )
     return household
 
@@ -109,7 +112,7 @@ def household_update(*, actor, household_id: int, changes: dict) -> Household:
         household.save()
         audit_record(
             actor=actor,
-            action="household.updated",
+            action=AuditAction.HOUSEHOLD_UPDATED,
             obj=household,
             commune_code=household.commune_id,
             data={"fields": changed},
@@ -209,7 +212,7 @@ def person_register(*, actor, household_id: int, **values) -> Person:
             household.save(update_fields=["head", "updated_at"])
         audit_record(
             actor=actor,
-            action="person.registered",
+            action=AuditAction.PERSON_REGISTERED,
             obj=person,
             commune_code=person.commune_id,
             data={"household_id": household.pk},
@@ -250,7 +253,7 @@ def person_update(*, actor, person_id: int, changes: dict) -> Person:
         person.save()
         audit_record(
             actor=actor,
-            action="person.updated",
+            action=AuditAction.PERSON_UPDATED,
             obj=person,
             commune_code=person.commune_id,
             data={"fields": changed},
@@ -277,7 +280,7 @@ def person_record_death(*, actor, person_id: int, date_of_death: date) -> Person
         )
         audit_record(
             actor=actor,
-            action="person.death_recorded",
+            action=AuditAction.PERSON_DEATH_RECORDED,
             obj=person,
             commune_code=person.commune_id,
             data={"stopped_case_ids": stopped, "last_paid_month": last_month.isoformat()},
@@ -304,7 +307,7 @@ def _close_open_cases(person: Person, *, last_month: date, reason: str, actor) -
         case.save()
         closed.append(case.pk)
         audit_record(
-            actor=actor, action="case.terminated", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_TERMINATED, obj=case, commune_code=case.commune_id,
             data={"end_month": case.end_month.isoformat() if case.end_month else None},
         )  # fmt: skip
     return closed
@@ -370,12 +373,12 @@ def person_move(
                 )
                 reopened.append(new.pk)
                 audit_record(
-                    actor=actor, action="case.created", obj=new, commune_code=new.commune_id,
+                    actor=actor, action=AuditAction.CASE_CREATED, obj=new, commune_code=new.commune_id,
                     data={"moved_from_case_id": old.pk},
                 )  # fmt: skip
         audit_record(
             actor=actor,
-            action="person.moved",
+            action=AuditAction.PERSON_MOVED,
             obj=person,
             commune_code=person.commune_id,
             data={
@@ -425,7 +428,7 @@ def poverty_assessment_record(
         assessment.save()
         audit_record(
             actor=actor,
-            action="poverty_assessment.recorded",
+            action=AuditAction.POVERTY_ASSESSMENT_RECORDED,
             obj=assessment,
             commune_code=household.commune_id,
             data={"household_id": household.pk, "year": year},
@@ -498,7 +501,9 @@ def case_create(*, actor, person_id: int, **values) -> Case:
                 case.save()
         except IntegrityError:
             raise _open_case_exists() from None
-        audit_record(actor=actor, action="case.created", obj=case, commune_code=case.commune_id)
+        audit_record(
+            actor=actor, action=AuditAction.CASE_CREATED, obj=case, commune_code=case.commune_id
+        )
     return case
 
 
@@ -527,7 +532,7 @@ def case_update(*, actor, case_id: int, changes: dict) -> Case:
         except IntegrityError:
             raise _open_case_exists() from None
         audit_record(
-            actor=actor, action="case.updated", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_UPDATED, obj=case, commune_code=case.commune_id,
             data={"fields": changed},
         )  # fmt: skip
     return case
@@ -549,7 +554,9 @@ def case_submit(*, actor, case_id: int) -> Case:
         case.submitted_by = actor
         case.submitted_at = timezone.now()
         case.save()
-        audit_record(actor=actor, action="case.submitted", obj=case, commune_code=case.commune_id)
+        audit_record(
+            actor=actor, action=AuditAction.CASE_SUBMITTED, obj=case, commune_code=case.commune_id
+        )
     return case
 
 
@@ -591,7 +598,7 @@ def case_approve(*, actor, case_id: int, decision_number: str, decision_date: da
             case.monthly_amount = entitlements.case_monthly_amount(case, case.start_month) or None
         case.save()
         audit_record(
-            actor=actor, action="case.approved", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_APPROVED, obj=case, commune_code=case.commune_id,
             data={"start_month": case.start_month.isoformat()},
         )  # fmt: skip
     return case
@@ -608,7 +615,9 @@ def case_reject(*, actor, case_id: int, reason: str) -> Case:
         case.status = CaseStatus.REJECTED
         case.status_reason = reason
         case.save()
-        audit_record(actor=actor, action="case.rejected", obj=case, commune_code=case.commune_id)
+        audit_record(
+            actor=actor, action=AuditAction.CASE_REJECTED, obj=case, commune_code=case.commune_id
+        )
     return case
 
 
@@ -626,7 +635,7 @@ def case_suspend(*, actor, case_id: int, reason: str, from_month: date) -> Case:
         case.save()
         CaseSuspension.objects.create(case=case, from_month=from_month, reason=reason)
         audit_record(
-            actor=actor, action="case.suspended", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_SUSPENDED, obj=case, commune_code=case.commune_id,
             data={"from_month": from_month.isoformat()},
         )  # fmt: skip
     return case
@@ -649,7 +658,7 @@ def case_resume(*, actor, case_id: int, from_month: date | None = None) -> Case:
         case.status = CaseStatus.APPROVED
         case.save()
         audit_record(
-            actor=actor, action="case.resumed", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_RESUMED, obj=case, commune_code=case.commune_id,
             data={"from_month": resume_month.isoformat()},
         )  # fmt: skip
     return case
@@ -670,7 +679,7 @@ def case_terminate(*, actor, case_id: int, reason: str, from_month: date) -> Cas
         CaseSuspension.objects.filter(case=case, to_month__isnull=True).update(to_month=from_month)
         case.save()
         audit_record(
-            actor=actor, action="case.terminated", obj=case, commune_code=case.commune_id,
+            actor=actor, action=AuditAction.CASE_TERMINATED, obj=case, commune_code=case.commune_id,
             data={"from_month": from_month.isoformat()},
         )  # fmt: skip
     return case

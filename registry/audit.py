@@ -1,16 +1,73 @@
-"""Writing audit events: called inside the same transaction as the change it records."""
+"""Writing audit events: always inside the transaction of the change they record.
+
+Every action the registry records is one member of `AuditAction`; an app that adds a write adds
+its action here, so the audit trail's vocabulary is one list an auditor can read.
+"""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
-from registry.models import AuditEvent
+from registry.models import AuditEvent, User
+
+
+class AuditAction(models.TextChoices):
+    # Accounts and keys
+    USER_CREATED = "user.created", _("Tạo người dùng")
+    USER_UPDATED = "user.updated", _("Cập nhật người dùng")
+    TOKEN_ISSUED = "auth.token_issued", _("Cấp mã truy cập API")
+    TOKEN_REUSED = "auth.token_reused", _("Dùng lại mã truy cập API")
+    KEYS_ROTATED = "keys.rotated", _("Xoay vòng khóa mã hóa")
+    # Households, persons, assessments
+    HOUSEHOLD_REGISTERED = "household.registered", _("Đăng ký hộ")
+    HOUSEHOLD_UPDATED = "household.updated", _("Sửa thông tin hộ")
+    PERSON_REGISTERED = "person.registered", _("Đăng ký cá nhân")
+    PERSON_UPDATED = "person.updated", _("Sửa thông tin cá nhân")
+    PERSON_DEATH_RECORDED = "person.death_recorded", _("Ghi nhận người mất")
+    PERSON_MOVED = "person.moved", _("Chuyển hộ/chuyển nơi ở")
+    PERSON_UNMASKED_READ = "person.unmasked_read", _("Xem dữ liệu cá nhân không che")
+    PERSONS_IMPORTED = "persons.imported", _("Nhập danh sách từ tệp")
+    POVERTY_ASSESSMENT_RECORDED = "poverty_assessment.recorded", _("Ghi kết quả rà soát nghèo")
+    # Cases
+    CASE_CREATED = "case.created", _("Lập hồ sơ")
+    CASE_UPDATED = "case.updated", _("Sửa hồ sơ nháp")
+    CASE_SUBMITTED = "case.submitted", _("Trình hồ sơ")
+    CASE_APPROVED = "case.approved", _("Phê duyệt hồ sơ")
+    CASE_REJECTED = "case.rejected", _("Từ chối hồ sơ")
+    CASE_SUSPENDED = "case.suspended", _("Tạm dừng hưởng")
+    CASE_RESUMED = "case.resumed", _("Tiếp tục hưởng")
+    CASE_TERMINATED = "case.terminated", _("Chấm dứt hưởng")
+    # Dated legal configuration, edited in the Django admin
+    BASE_AMOUNT_ADDED = "baseamount.added", _("Thêm mức chuẩn")
+    BASE_AMOUNT_CHANGED = "baseamount.changed", _("Sửa mức chuẩn")
+    BASE_AMOUNT_DELETED = "baseamount.deleted", _("Xóa mức chuẩn")
+    POVERTY_STANDARD_ADDED = "povertystandard.added", _("Thêm chuẩn nghèo")
+    POVERTY_STANDARD_CHANGED = "povertystandard.changed", _("Sửa chuẩn nghèo")
+    POVERTY_STANDARD_DELETED = "povertystandard.deleted", _("Xóa chuẩn nghèo")
+    # Demo data
+    DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """An audit event must commit or roll back with the change it records."""
+
+
+def _actor(actor: User | None) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit events are written inside the transaction of the change they record"
+        )
 
 
 def audit_record(
     *,
-    actor,
-    action: str,
+    actor: User | None,
+    action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -18,12 +75,14 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Record one event. `data` must hold ids, codes and field names only — never personal values."""
+    _require_transaction()
+    action = AuditAction(action)
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        actor=_actor(actor),
+        action=action.value,
         object_type=object_type,
         object_id=object_id,
         commune_code=commune_code or "",
@@ -32,15 +91,21 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor, action: str, objects: list[models.Model], data: dict | None = None
+    *,
+    actor: User | None,
+    action: AuditAction,
+    objects: list[models.Model],
+    data: dict | None = None,
 ) -> None:
     """One event per object in a single bulk insert (imports): each record keeps its history."""
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    _require_transaction()
+    action = AuditAction(action)
+    actor = _actor(actor)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
                 actor=actor,
-                action=action,
+                action=action.value,
                 object_type=obj._meta.model_name,
                 object_id=str(obj.pk),
                 commune_code=getattr(obj, "commune_id", "") or "",

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from registry import crypto
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.fields import (
     BlindIndexField,
     EncryptedTextField,
@@ -396,7 +396,7 @@ def keys_rotate(
     with transaction.atomic(using=using):
         audit_record(
             actor=None,
-            action="keys.rotated",
+            action=AuditAction.KEYS_ROTATED,
             object_type="keyring",
             object_id=report.key_id,
             data={

@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 
 from registry.api.permissions import ActionPermission
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.exceptions import Forbidden, ValidationFailed
 
 UNMASK_PARAMETER = OpenApiParameter(
@@ -40,7 +40,7 @@ def audit_unmasked_read(request, persons: Iterable) -> None:
     for person in persons:
         audit_record(
             actor=request.user,
-            action="person.unmasked_read",
+            action=AuditAction.PERSON_UNMASKED_READ,
             obj=person,
             commune_code=person.commune_id,
             data={"path": request.path},

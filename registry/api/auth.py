@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.exceptions import ValidationFailed
 
 
@@ -35,7 +35,7 @@ def auth_token_issue(*, request, username: str, password: str) -> Token:
         token, created = Token.objects.get_or_create(user=user)
         audit_record(
             actor=user,
-            action="auth.token_issued" if created else "auth.token_reused",
+            action=AuditAction.TOKEN_ISSUED if created else AuditAction.TOKEN_REUSED,
             object_type="user",
             object_id=str(user.pk),
         )

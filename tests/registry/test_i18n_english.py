@@ -2,7 +2,11 @@
 
 import ast
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,9 +14,15 @@ from django.conf import settings
 
 from tests.conftest import OWN_COMMUNE
 
-LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-PO_FILE = LOCALE_DIR / "django.po"
-MO_FILE = LOCALE_DIR / "django.mo"
+ROOT = Path(settings.BASE_DIR)
+SKIP_DIRS = {".venv", "var", "staticfiles", ".git", "node_modules", "tests", "bench"}
+# One English catalogue per app (<app>/locale/en) and locale/en for the project's templates.
+# locale/vi holds only DRF's own messages, translated into Vietnamese by hand.
+PO_FILES = sorted(
+    path
+    for path in ROOT.glob("**/locale/en/LC_MESSAGES/django.po")
+    if not SKIP_DIRS & set(path.relative_to(ROOT).parts)
+)
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạ-ỹẠ-Ỹ]")
@@ -69,9 +79,20 @@ def po_entries(path: Path) -> list[dict]:
     return entries
 
 
+def _entries(path: Path) -> list[dict]:
+    return [e for e in po_entries(path) if e["msgid"] and not e["obsolete"]]
+
+
 @pytest.fixture(scope="module")
 def messages() -> list[dict]:
-    return [e for e in po_entries(PO_FILE) if e["msgid"] and not e["obsolete"]]
+    return [entry for path in PO_FILES for entry in _entries(path)]
+
+
+def test_every_app_with_messages_has_a_catalogue():
+    catalogues = {str(path.relative_to(ROOT)) for path in PO_FILES}
+    for app in ("registry", "beneficiaries"):
+        assert f"{app}/locale/en/LC_MESSAGES/django.po" in catalogues
+    assert "locale/en/LC_MESSAGES/django.po" in catalogues
 
 
 def test_po_file_has_messages(messages):
@@ -105,12 +126,46 @@ def test_translations_are_english_not_copied_vietnamese(messages):
     assert copied == []
 
 
-def test_compiled_catalogue_matches_the_po_file(messages):
-    with MO_FILE.open("rb") as handle:
+@pytest.mark.parametrize("po_file", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_catalogue_matches_the_po_file(po_file):
+    entries = _entries(po_file)
+    with po_file.with_suffix(".mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [e["msgid"] for e in messages if catalogue.gettext(e["msgid"]) != e["msgstr"]]
-    assert stale == [], "django.mo differs from django.po: run compilemessages"
-    assert all(catalogue.gettext(e["msgid"]).strip() for e in messages)
+    stale = [e["msgid"] for e in entries if catalogue.gettext(e["msgid"]) != e["msgstr"]]
+    assert stale == [], f"{po_file.name} differs from its .mo: run make messages"
+    assert all(catalogue.gettext(e["msgid"]).strip() for e in entries)
+
+
+@pytest.mark.slow
+def test_catalogues_hold_every_message_of_the_source(tmp_path):
+    """`make messages` on a copy of the tree changes no catalogue: nothing is left untranslated."""
+    copy = tmp_path / "tree"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=lambda directory, names: (
+            [n for n in names if n in SKIP_DIRS or n.endswith((".mo", ".pyc"))]
+            + (["tests"] if Path(directory) == ROOT else [])
+        ),
+    )
+    ignores = [arg for d in sorted(SKIP_DIRS) for arg in ("-i", f"{d}/*")]
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--add-location", "file",
+         "--no-obsolete", *ignores],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "REGISTRY_VAR_DIR": str(tmp_path / "var")},
+    )  # fmt: skip
+    for po_file in PO_FILES:
+        fresh = {e["msgid"] for e in _entries(copy / po_file.relative_to(ROOT))}
+        committed = {e["msgid"] for e in _entries(po_file)}
+        missing = sorted(fresh - committed)
+        assert missing == [], f"{po_file.relative_to(ROOT)}: run make messages and translate"
+    new_catalogues = {
+        str(path.relative_to(copy)) for path in copy.glob("**/locale/en/LC_MESSAGES/django.po")
+    } - {str(path.relative_to(ROOT)) for path in PO_FILES}
+    assert new_catalogues == set()
 
 
 # --- what a person sees -----------------------------------------------------------------------

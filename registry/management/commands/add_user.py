@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registry.audit import audit_record
+from registry.audit import AuditAction, audit_record
 from registry.models import Commune
 from registry.roles import ROLES, sync_roles
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             user.communes.set(codes)
             audit_record(
                 actor=None,
-                action="user.created" if created else "user.updated",
+                action=AuditAction.USER_CREATED if created else AuditAction.USER_UPDATED,
                 obj=user,
                 data={"role": role, "communes": codes, "via": "add_user"},
             )
