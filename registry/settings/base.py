@@ -147,6 +147,15 @@ REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE = int(
 # Accept personal ID numbers whose first three digits are a country code (born abroad).
 REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES = env_bool("REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES", False)
 
+# The consistency report's checks, in report order: (finding kind, check function). Each app lists
+# its own here (payments adds shared_payment_account); see beneficiaries/consistency/__init__.py.
+REGISTRY_CONSISTENCY_CHECKS = [
+    ("deceased_with_open_case", "beneficiaries.consistency.checks.deceased_with_open_case"),
+    ("open_cases_in_two_communes", "beneficiaries.consistency.checks.open_cases_in_two_communes"),
+    ("meritorious_household_poor", "beneficiaries.consistency.checks.meritorious_household_poor"),
+    ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

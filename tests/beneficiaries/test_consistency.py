@@ -10,13 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from beneficiaries import consistency
 from beneficiaries.consistency import (
     FindingKind,
     checks_run,
+    configured_checks,
     consistency_scope,
     finding,
-    register_check,
 )
 from beneficiaries.models import Case, Person, PovertyAssessment
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
@@ -391,29 +390,36 @@ def test_endpoint_query_count(client_for, approver, seeded, django_assert_num_qu
 # --- The plug-in point --------------------------------------------------------------------------
 
 
-def test_a_later_check_plugs_in_and_is_counted(monkeypatch, client_for, auditor):
-    monkeypatch.setattr(consistency, "CHECKS", list(consistency.CHECKS))
+def shared_payment_account_stub(scope):
+    yield finding(
+        FindingKind.SHARED_PAYMENT_ACCOUNT,
+        "Một tài khoản nhận tiền cho 2 người không cùng hộ.",
+        person_ids=[2, 1],
+        case_ids=[],
+    )
 
-    @register_check(FindingKind.SHARED_PAYMENT_ACCOUNT)
-    def shared_payment_account(scope):
-        yield finding(
+
+def test_a_check_listed_in_the_settings_runs_and_is_counted(settings, client_for, auditor):
+    settings.REGISTRY_CONSISTENCY_CHECKS = [
+        *settings.REGISTRY_CONSISTENCY_CHECKS,
+        (
             FindingKind.SHARED_PAYMENT_ACCOUNT,
-            "Một tài khoản nhận tiền cho 2 người không cùng hộ.",
-            person_ids=[2, 1],
-            case_ids=[],
-        )
-
+            "tests.beneficiaries.test_consistency.shared_payment_account_stub",
+        ),
+    ]
     body = client_for(auditor).get(URL).json()
     assert body["counts"]["shared_payment_account"] == 1
     assert body["findings"][-1]["person_ids"] == [1, 2]
 
 
-def test_register_check_refuses_unknown_and_repeated_kinds(monkeypatch):
-    monkeypatch.setattr(consistency, "CHECKS", list(consistency.CHECKS))
+def test_the_check_list_refuses_unknown_and_repeated_kinds(settings):
+    listed = list(settings.REGISTRY_CONSISTENCY_CHECKS)
+    settings.REGISTRY_CONSISTENCY_CHECKS = [*listed, ("cash_in_a_sock", listed[0][1])]
     with pytest.raises(ImproperlyConfigured):
-        register_check("cash_in_a_sock")
+        configured_checks()
+    settings.REGISTRY_CONSISTENCY_CHECKS = [*listed, listed[-1]]
     with pytest.raises(ImproperlyConfigured):
-        register_check(FindingKind.POSSIBLE_DUPLICATE)(lambda scope: [])
+        configured_checks()
 
 
 # --- OpenAPI ------------------------------------------------------------------------------------
