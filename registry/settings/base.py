@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry",
     "beneficiaries",
     "payments",
+    "demo",
 ]
 
 MIDDLEWARE = [
