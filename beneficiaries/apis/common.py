@@ -66,7 +66,3 @@ class RegistryViewSet(viewsets.GenericViewSet):
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-    def require(self, permission: str) -> None:
-        if not self.request.user.has_perm(permission):
-            raise Forbidden()

@@ -82,7 +82,9 @@ def poverty_assessment_record(
     deprivations: list[str],
 ) -> PovertyAssessment:
     with transaction.atomic(durable=True):
-        household = locked(Household, household_id, actor)
+        household = locked(
+            Household, household_id, actor, permission="beneficiaries.add_povertyassessment"
+        )
         classification, threshold = poverty.assess(
             year=year,
             area=household.area,
