@@ -42,7 +42,6 @@ def audit_unmasked_read(request, persons: Iterable) -> None:
             actor=request.user,
             action=AuditAction.PERSON_UNMASKED_READ,
             obj=person,
-            commune_code=person.commune_id,
             data={"path": request.path},
         )
 

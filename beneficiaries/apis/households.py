@@ -76,9 +76,7 @@ class HouseholdViewSet(RegistryViewSet):
             assessments = selectors.poverty_assessments_list(user=request.user, household_id=pk)
             return paginate(self, assessments, s.PovertyAssessmentOutput)
         data = self.valid(s.PovertyAssessmentInput, request.data)
-        assessment = services.poverty_assessment_record(
-            actor=request.user, household_id=pk, **data
-        )
+        assessment = services.poverty_assessment_record(actor=request.user, household_id=pk, **data)
         return Response(s.PovertyAssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))

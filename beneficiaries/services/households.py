@@ -67,7 +67,6 @@ def household_update(*, actor: User, household_id: int, changes: dict) -> Househ
             actor=actor,
             action=AuditAction.HOUSEHOLD_UPDATED,
             obj=household,
-            commune_code=household.commune_id,
             data={"fields": changed},
         )
     return household
