@@ -27,6 +27,7 @@ def write_rows(run: JobRun) -> dict:
     total = len(names) * 2
     for index in range(len(names)):
         run.progress(index + 1, total, "Đang kiểm tra")
+        time.sleep(pause / 2)
     with transaction.atomic(durable=True):
         for index, name in enumerate(names):
             Counter.objects.create(scope=SCOPE.format(job=run.job_id, row=index), value=len(name))
