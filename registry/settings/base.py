@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jobs",
     "beneficiaries",
     "payments",
+    "demo",
     # Django's Tasks framework (backport) and its database backend; after "jobs", whose
     # db_worker command extends the package's worker and must win the command name.
     "django_tasks",
