@@ -20,7 +20,7 @@ import json
 from jobs.operations import dedupe_key, job_start
 from registry.models import User
 from tests.jobs.operations import write_rows
-user = User.objects.create_user("sw_worker_test")
+user, _created = User.objects.get_or_create(username="sw_worker_test")
 names = "\\n".join(f"Nguyễn Văn Thứ {{i}}" for i in range({count})).encode()
 job = job_start(actor=user, task=write_rows, dedupe_key=dedupe_key(names),
                 params={{"pause": 0.4}}, inputs={{"names": names}})
