@@ -10,7 +10,7 @@ import unicodedata
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -878,9 +878,26 @@ def _ensure_pks(model: type[models.Model], objects: list[models.Model], key: str
 # --- The service ----------------------------------------------------------------------------
 
 
-def persons_import(*, actor, file, dry_run: bool = False) -> ImportResult:
+# progress(done, total, message): rows checked, then rows saved, out of twice the row count.
+ProgressCallback = Callable[[int, int, str], None]
+PROGRESS_EVERY_ROWS = 500
+
+
+def persons_import(
+    *,
+    actor,
+    file,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
     """Validate every row of an uploaded template file; save all of it in one transaction, or
-    raise ImportInvalid naming each bad row and column and save nothing."""
+    raise ImportInvalid naming each bad row and column and save nothing.
+
+    `before_commit(result)` runs inside the saving transaction, after the rows are written (a
+    background job ends itself there, so that the import and the job's end commit together).
+    """
+    report = progress or (lambda done, total, message: None)
     if not (actor and actor.is_authenticated and actor.has_perm(IMPORT_PERMISSION)):
         raise Forbidden()
     data = _read_upload(file, limit=settings.REGISTRY_MAX_UPLOAD_BYTES)
@@ -895,7 +912,14 @@ def persons_import(*, actor, file, dry_run: bool = False) -> ImportResult:
         DEFAULT_NATIONAL_ID_REQUIRED_FROM_AGE,
     )
     today = timezone.localdate()
-    rows = [_validate_row(row, errors, today, id_required_from) for row in sheet_rows]
+    steps = 2 * len(sheet_rows)
+    checking = _("Đang kiểm tra từng dòng")
+    rows = []
+    for index, row in enumerate(sheet_rows):
+        if index % PROGRESS_EVERY_ROWS == 0:
+            report(index, steps, checking)
+        rows.append(_validate_row(row, errors, today, id_required_from))
+    report(len(rows), steps, _("Đang đối chiếu với sổ đăng ký"))
     _check_communes(rows, actor, errors)
     plan = _group_households(rows, actor, errors)
     _check_duplicates_in_file(rows, errors)
@@ -906,6 +930,7 @@ def persons_import(*, actor, file, dry_run: bool = False) -> ImportResult:
         return ImportResult(
             created=len(rows), households_created=len(plan.new_households), dry_run=True
         )
+    report(len(rows), steps, _("Đang lưu"))
     with transaction.atomic(durable=True):
         # Another clerk may have registered one of these numbers since the check above: lock the
         # numbers' buckets (as person_register does) and check again before writing.
@@ -913,7 +938,11 @@ def persons_import(*, actor, file, dry_run: bool = False) -> ImportResult:
         late = Errors()
         _check_registered_ids(rows, late)
         late.raise_if_any()
-        return _save(plan, actor=actor)
+        result = _save(plan, actor=actor)
+        report(steps, steps, _("Đang lưu"))
+        if before_commit is not None:
+            before_commit(result)
+        return result
 
 
 # --- The template ---------------------------------------------------------------------------
