@@ -149,8 +149,8 @@ def _recover(pk: int, now: datetime) -> bool:
         except LookupError:
             job_end(job, status=JobStatus.FAILED, error=job_error_body("job_error"))
             return False
+        queue.task_mark_lost(job)
         if job.status == JobStatus.RUNNING:
-            queue.task_mark_lost(job)
             if job.attempts >= conf.max_attempts():
                 job_end(job, status=JobStatus.FAILED, error=job_error_body("job_interrupted"))
                 return False

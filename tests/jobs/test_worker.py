@@ -84,3 +84,42 @@ def test_a_worker_killed_midway_leaves_nothing_and_the_restarted_worker_finishes
     rows = python_json(site, ROWS.format(job=job))["rows"]
     assert rows == sorted([f"jobtest:{job}:{i}", len(f"Nguyễn Văn Thứ {i}")] for i in range(COUNT))
     assert second.stop() == 0
+
+
+START_MANY = """
+import json
+from jobs.operations import dedupe_key, job_start
+from registry.models import User
+from tests.jobs.operations import write_rows
+user, _created = User.objects.get_or_create(username="sw_worker_test")
+jobs = []
+for n in range({jobs}):
+    names = "\\n".join(f"Trần Thị Số {{n}}-{{i}}" for i in range(4)).encode()
+    jobs.append(job_start(actor=user, task=write_rows, dedupe_key=dedupe_key(names),
+                          params={{"pause": 0.3}}, inputs={{"names": names}}).pk)
+print("RESULT " + json.dumps({{"jobs": jobs}}))
+"""
+
+WORKERS_OF = """
+import json
+from jobs.models import Job
+from tests.jobs.operations import rows_written
+print("RESULT " + json.dumps({{"jobs": [
+    [job.status, job.attempts, job.worker, len(rows_written(job.pk))]
+    for job in Job.objects.filter(pk__in={jobs}).order_by("pk")
+]}}))
+"""
+
+
+@pytest.mark.slow
+def test_two_workers_share_the_queue_and_run_each_job_once(site):
+    jobs = python_json(site, START_MANY.format(jobs=4))["jobs"]
+    workers = [Worker(site), Worker(site)]
+    for job in jobs:
+        wait_for_status(site, job, {"done", "failed"})
+    states = python_json(site, WORKERS_OF.format(jobs=jobs))["jobs"]
+    assert [(status, attempts, rows) for status, attempts, _w, rows in states] == [
+        ("done", 1, 4)
+    ] * 4
+    assert len({worker for _s, _a, worker, _r in states}) == 2, "both workers took jobs"
+    assert [worker.stop() for worker in workers] == [0, 0]
