@@ -45,8 +45,9 @@ def test_one_sigint_stops_the_web_server_and_the_worker_even_mid_job(tmp_path):
          "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT, env=site._env(KEY_A, ROOT_1), stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
+    pids: list[int] = []
     try:
-        pids = [int(supervisor.stdout.readline().rsplit(" ", 1)[1]) for _ in range(2)]
+        pids += [int(supervisor.stdout.readline().rsplit(" ", 1)[1]) for _ in range(2)]
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/jobs/", timeout=2)
@@ -77,4 +78,9 @@ def test_one_sigint_stops_the_web_server_and_the_worker_even_mid_job(tmp_path):
         if supervisor.poll() is None:
             supervisor.kill()
         supervisor.wait()
+        for pid in pids:  # a failed test must not leave the children running
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         drop()
