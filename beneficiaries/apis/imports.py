@@ -18,7 +18,7 @@ from beneficiaries.imports import (
     persons_import,
     persons_import_template,
 )
-from beneficiaries.imports_job import import_runs_in_background, persons_import_start
+from beneficiaries.imports.job import import_runs_in_background, persons_import_start
 from jobs.apis import JobSerializer
 from registry.exceptions import Forbidden
 

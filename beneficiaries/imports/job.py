@@ -12,13 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from beneficiaries.imports import (
-    IMPORT_PERMISSION,
-    ImportResult,
-    _file_kind,
-    _read_upload,
-    persons_import,
-)
+from beneficiaries.imports import IMPORT_PERMISSION, ImportResult, persons_import
+from beneficiaries.imports.reading import file_kind, read_upload
 from jobs.models import Job
 from jobs.operations import JobRun, dedupe_key, job_start, job_task
 from registry.access import user_commune_codes
@@ -39,8 +34,8 @@ def persons_import_start(*, actor: User, file) -> Job:
     imported already, by anyone."""
     if not (actor and actor.is_authenticated and actor.has_perm(IMPORT_PERMISSION)):
         raise Forbidden()
-    data = _read_upload(file, limit=settings.REGISTRY_MAX_UPLOAD_BYTES)
-    file_format = _file_kind(getattr(file, "name", ""), data)
+    data = read_upload(file, limit=settings.REGISTRY_MAX_UPLOAD_BYTES)
+    file_format = file_kind(getattr(file, "name", ""), data)
     communes = user_commune_codes(actor)
     return job_start(
         actor=actor,
