@@ -187,6 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "registry.api.schema.RegistryAutoSchema",
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "registry.api.metadata.RegistryMetadata",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("REGISTRY_TOKEN_THROTTLE", "10/min")},
     # Throttles key on REMOTE_ADDR; behind N reverse proxies set REGISTRY_NUM_PROXIES=N so the
     # client address is read from X-Forwarded-For (which a client could otherwise forge).
