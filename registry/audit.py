@@ -45,6 +45,12 @@ class AuditAction(models.TextChoices):
     POVERTY_STANDARD_ADDED = "povertystandard.added", _("Thêm chuẩn nghèo")
     POVERTY_STANDARD_CHANGED = "povertystandard.changed", _("Sửa chuẩn nghèo")
     POVERTY_STANDARD_DELETED = "povertystandard.deleted", _("Xóa chuẩn nghèo")
+    # Background jobs (jobs app)
+    JOB_QUEUED = "job.queued", _("Đưa việc chạy nền vào hàng đợi")
+    JOB_STARTED = "job.started", _("Bắt đầu chạy việc nền")
+    JOB_REQUEUED = "job.requeued", _("Đưa lại việc bị gián đoạn vào hàng đợi")
+    JOB_DONE = "job.done", _("Việc chạy nền đã xong")
+    JOB_FAILED = "job.failed", _("Việc chạy nền thất bại")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
 

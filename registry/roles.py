@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.view_sensitive",
         "beneficiaries.view_consistency_report",
         "registry.view_auditevent",
+        "jobs.view_any_job",
     ],
 }
 ROLES = tuple(ROLE_PERMISSIONS)
@@ -63,5 +64,5 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.name in {"registry", "beneficiaries", "payments"}:
+    if sender.name in {"registry", "jobs", "beneficiaries", "payments"}:
         sync_roles()

@@ -41,13 +41,22 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def persons_import(
-    *, actor: User, file, dry_run: bool = False, progress: Progress | None = None
+    *,
+    actor: User,
+    file,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Validate every row of an uploaded template file; save all of it in one transaction, or
     raise ImportInvalid naming each bad row and column and save nothing.
 
     The caller has checked the actor's role (the API's permission class); the communes of every
     row are checked here against the actor's.
+
+    `before_commit(result)` runs inside the saving transaction once the rows are written: a
+    background job ends itself there (imports/job.py), so the import and the job's end commit
+    together and a retry can never import the file a second time.
 
     Stages: reading the file (`reading`), checking each row (`rows`), checking the file as a
     whole and against the database (`checks`), saving (`saving`).
@@ -87,7 +96,10 @@ def persons_import(
         late = Errors()
         check_registered_ids(rows, late)
         late.raise_if_any()
-        return save(plan, actor=actor)
+        result = save(plan, actor=actor)
+        if before_commit is not None:
+            before_commit(result)
+        return result
 
 
 __all__ = [

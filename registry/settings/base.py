@@ -53,9 +53,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "registry",
+    "jobs",
     "beneficiaries",
     "payments",
     "demo",
+    # Django's Tasks framework (backport) and its database backend; after "jobs", whose
+    # db_worker command extends the package's worker and must win the command name.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +154,18 @@ REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE = int(
 )
 # Accept personal ID numbers whose first three digits are a country code (born abroad).
 REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES = env_bool("REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES", False)
+
+# Background jobs (jobs app): Django's Tasks framework on its database backend; every worker runs
+# `manage.py db_worker`. A running job's lease is renewed by a heartbeat; a job whose lease has
+# expired (its worker died) is re-queued by any worker's sweeper, at most MAX_ATTEMPTS runs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+REGISTRY_JOBS_LEASE_SECONDS = float(os.environ.get("REGISTRY_JOBS_LEASE_SECONDS", 60))
+REGISTRY_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("REGISTRY_JOBS_HEARTBEAT_SECONDS", 10))
+REGISTRY_JOBS_SWEEP_SECONDS = float(os.environ.get("REGISTRY_JOBS_SWEEP_SECONDS", 15))
+REGISTRY_JOBS_MAX_ATTEMPTS = int(os.environ.get("REGISTRY_JOBS_MAX_ATTEMPTS", 3))
+# Import files larger than this run as a job (202 with the job); smaller ones and dry runs
+# answer at once.
+REGISTRY_IMPORT_BACKGROUND_BYTES = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_BYTES", 262_144))
 
 # The consistency report's checks, in report order: (finding kind, check function). Each app lists
 # its own here (payments adds shared_payment_account); see beneficiaries/consistency/__init__.py.

@@ -1,4 +1,6 @@
-"""Settings for the test suite: the development settings with a fast password hasher.
+"""Settings for the test suite: the development settings with a fast password hasher, and jobs
+run at once in the process that starts them (tests of the worker start real db_worker processes
+on the development settings).
 
 Hashing a password the production way (PBKDF2, a million rounds) costs about half a second;
 the suite creates hundreds of users. Nothing else differs from development.
@@ -7,3 +9,5 @@ the suite creates hundreds of users. Nothing else differs from development.
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -29,6 +29,7 @@ from beneficiaries import services
 from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
+from tests.jobs.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,7 @@ class Place:
     submitted: object = None
     approved: object = None
     suspended: object = None
+    job: object = None  # started by the commune's social worker (not a matrix user)
 
 
 @dataclass
@@ -127,6 +129,7 @@ def _place(commune: str, target: str) -> Place:
     place.suspended = services.case_suspend(
         actor=boss, case_id=approved[1].pk, reason="Đi vắng", from_month=date(2026, 6, 1)
     )
+    place.job = JobFactory(started_by=worker, commune_code=commune)
     return place
 
 
@@ -399,6 +402,11 @@ MATRIX: dict[tuple[str, str], Row] = {
             "auditor": (403, 403),
             "no_commune": (400, 400),
         },  # fmt: skip
+    ),
+    # Jobs: only the user who started one, and auditors, see it (no matrix user started these).
+    ("GET", "/api/v1/jobs/"): Row(lambda w, t: (f"{V1}/jobs/", None), everyone()),
+    ("GET", "/api/v1/jobs/{id}/"): Row(
+        lambda w, t: (f"{V1}/jobs/{w[t].job.pk}/", None), {**everyone(404), "auditor": (200, 200)}
     ),
     # Reports.
     ("GET", "/api/v1/reports/consistency/"): Row(
