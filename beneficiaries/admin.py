@@ -66,7 +66,7 @@ class PersonAdmin(RegistryDataAdmin):
 class CaseAdmin(RegistryDataAdmin):
     list_display = [
         "id", "person_ss_code", "commune", "programme", "category", "status",
-        "monthly_amount", "start_month", "decision_number",
+        "decided_amount", "start_month", "decision_number",
     ]  # fmt: skip
     list_filter = ["status", "programme", "category"]
     list_select_related = ["person", "commune"]
