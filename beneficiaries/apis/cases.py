@@ -181,7 +181,7 @@ class CaseViewSet(RegistryViewSet):
         ],
         responses=s.MonthEntitlementOutput(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def entitlements(self, request, pk=None):
         case = selectors.case_get(user=request.user, case_id=pk)
         data = self.valid(s.EntitlementRangeInput, request.query_params)
@@ -198,7 +198,7 @@ class CaseViewSet(RegistryViewSet):
         parameters=[_month_parameter("month", "Tháng (mặc định: tháng này)")],
         responses=s.ReviewItemOutput(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def review(self, request):
         data = self.valid(s.ReviewInput, request.query_params)
         month = data.get("month") or month_start(selectors_entitlements.today())

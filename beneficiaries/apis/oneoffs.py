@@ -11,7 +11,7 @@ from beneficiaries.apis.common import RegistryViewSet, paginate
 from beneficiaries.models import CaseAdjustment, OneOffEntitlement, OneOffStatus
 
 
-@extend_schema(tags=["cases"])
+@extend_schema(tags=["case-adjustments"])
 class CaseAdjustmentViewSet(RegistryViewSet):
     queryset = CaseAdjustment.objects.none()
     lookup_value_regex = r"[0-9]+"
