@@ -13,6 +13,7 @@ from beneficiaries.entitlements.categories import PENSION_CATEGORY, in_window, p
 from beneficiaries.entitlements.months import add_months, month_start
 from beneficiaries.entitlements.rates import RateBook
 from beneficiaries.models import BaseAmountKind, CaseStatus, Programme
+from registry.exceptions import ValidationFailed
 
 WHOLE_DONG = Decimal("1")
 ZERO = Decimal("0")
@@ -34,13 +35,14 @@ class Reason:
     ENDED = "ended"  # 0: after the end month (terminated)
     AGED_OUT = "aged_out"  # 0: no category's age window is open
     NO_BASE_AMOUNT = "no_base_amount"  # 0: no base level configured for the month
+    INVALID_TERMS = "invalid_terms"  # 0: the terms are incomplete (5.6 without a level): fix them
     OTHER_CASE_PAID = "other_case_paid"  # 0: another case of the same programme pays the person
     HIGHER_BENEFIT_PAID = "higher_benefit_paid"  # 0: social pension vs assistance, the higher
 
     PAID = (START, UNCHANGED, BASE_CHANGE, BIRTHDAY, ADJUSTMENT, RESUMED)
     values = (
         *PAID, NOT_DECIDED, NOT_STARTED, SUSPENDED, DEATH, ENDED, AGED_OUT, NO_BASE_AMOUNT,
-        OTHER_CASE_PAID, HIGHER_BENEFIT_PAID,
+        OTHER_CASE_PAID, HIGHER_BENEFIT_PAID, INVALID_TERMS,
     )  # fmt: skip
 
 
@@ -132,13 +134,17 @@ def _amount(row: CaseRow, month: date, rates: RateBook):
     """(base, coefficient, paying category, amount) by the terms alone, or a zero reason."""
     terms = row.terms_in(month)
     if row.programme == Programme.SOCIAL_ASSISTANCE:
-        coefficient, category = paying_coefficient(
-            terms.categories,
-            date_of_birth=row.date_of_birth,
-            month=month,
-            disability_level=terms.disability_level,
-            children_count=terms.children_count,
-        )
+        try:
+            coefficient, category = paying_coefficient(
+                terms.categories,
+                date_of_birth=row.date_of_birth,
+                month=month,
+                disability_level=terms.disability_level,
+                children_count=terms.children_count,
+            )
+        except ValidationFailed:
+            # Rows written before the checks existed: one bad case must not stop a payment run.
+            return None, None, None, ZERO, Reason.INVALID_TERMS
         if coefficient is None:
             return None, None, None, ZERO, Reason.AGED_OUT
         base = rates.base(BaseAmountKind.SOCIAL_ASSISTANCE, month, row.province_code)
