@@ -139,8 +139,10 @@ REGISTRY_ENCRYPTION_KEYS = os.environ.get("REGISTRY_ENCRYPTION_KEYS", "")
 REGISTRY_BLIND_INDEX_KEY = os.environ.get("REGISTRY_BLIND_INDEX_KEY", "")
 REGISTRY_KEY_FILE = VAR_DIR / "encryption_keys.json"
 REGISTRY_REQUIRE_KEYS_FROM_ENV = False
-# Imports: most rows per file, and the age from which a personal ID number is required
-# (Law on Identification 2023: a card from 14; younger children may not have the number yet).
+# Imports: most rows per file, and the age from which a person in a file must carry a personal
+# ID number (Law on Identification 2023: a card from 14; younger children may not have the
+# number yet). A file must, because its rows are matched against the registry by that number;
+# at the desk (API, web) a person whose number is not at hand can be completed later.
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", 50_000))
 REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE = int(
     os.environ.get("REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE", 14)
@@ -178,6 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "registry.api.schema.RegistryAutoSchema",
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "registry.api.metadata.RegistryMetadata",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("REGISTRY_TOKEN_THROTTLE", "10/min")},
     # Throttles key on REMOTE_ADDR; behind N reverse proxies set REGISTRY_NUM_PROXIES=N so the
     # client address is read from X-Forwarded-For (which a client could otherwise forge).
