@@ -324,3 +324,16 @@ def test_terms_of_an_adjustment_apply_from_its_month():
     terms = Terms(category="5.6", disability_level="extremely_severe")
     row = case_row(born=date(1990, 1, 1), adjustments=((date(2026, 3, 1), terms),))
     assert amounts(row, [date(2026, 2, 1), date(2026, 3, 1)]) == [750000, 1000000]
+
+
+@pytest.mark.django_db
+def test_a_list_of_cases_gives_the_same_answer_as_a_queryset():
+    person = make_person(date_of_birth=date(1944, 1, 1))
+    assistance = make_case(person, category="5.5a", disability_level=None)
+    pension = make_case(person, "social_pension", "pension", start=date(2025, 7, 1))
+    month = date(2026, 1, 1)
+    from_list = entitlements_for_month([assistance], month)
+    from_queryset = entitlements_for_month(Case.objects.filter(pk=assistance.pk), month)
+    assert from_list == from_queryset
+    assert set(from_list) == {assistance.pk} and pension.pk not in from_list
+    assert from_list[assistance.pk].amount == Decimal("1000000")  # 2.0 × 500,000 beats 500,000
