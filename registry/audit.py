@@ -88,12 +88,16 @@ def audit_record(
     commune_code: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Record one event. `data` must hold ids, codes and field names only — never personal values."""
+    """Record one event. `data` must hold ids, codes and field names only — never personal values.
+
+    With `obj`, the object's type, id and commune (its `commune_id`) are taken from it.
+    """
     _require_transaction()
     action = AuditAction(action)
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
+        commune_code = commune_code or getattr(obj, "commune_id", "") or ""
     return AuditEvent.objects.create(
         actor=_actor(actor),
         action=action.value,

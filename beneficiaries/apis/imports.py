@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,19 +18,7 @@ from beneficiaries.imports import (
     persons_import,
     persons_import_template,
 )
-from registry.exceptions import Forbidden
-
-
-class CanImportPersons(BasePermission):
-    """401 without a login; 403 envelope without `beneficiaries.import_persons`, before the
-    upload is parsed."""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if not request.user.has_perm(IMPORT_PERMISSION):
-            raise Forbidden()
-        return True
+from registry.api.permissions import requires
 
 
 class PersonsImportInput(serializers.Serializer):
@@ -73,7 +61,7 @@ class PersonsImportError(serializers.Serializer):
 
 
 class PersonsImportApi(APIView):
-    permission_classes = [CanImportPersons]
+    permission_classes = [requires(IMPORT_PERMISSION)]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(

@@ -29,7 +29,6 @@ from beneficiaries.imports.rows import validate_row
 from beneficiaries.imports.saving import ImportResult, save
 from beneficiaries.imports.template import persons_import_template, template_rows
 from beneficiaries.services import national_id_buckets_lock
-from registry.exceptions import Forbidden
 from registry.models import User
 
 # progress(done, total, message): how far an import is, for a job's progress bar.
@@ -47,11 +46,12 @@ def persons_import(
     """Validate every row of an uploaded template file; save all of it in one transaction, or
     raise ImportInvalid naming each bad row and column and save nothing.
 
+    The caller has checked the actor's role (the API's permission class); the communes of every
+    row are checked here against the actor's.
+
     Stages: reading the file (`reading`), checking each row (`rows`), checking the file as a
     whole and against the database (`checks`), saving (`saving`).
     """
-    if not (actor and actor.is_authenticated and actor.has_perm(IMPORT_PERMISSION)):
-        raise Forbidden()
     progress = progress or _no_progress
     data = read_upload(file, limit=settings.REGISTRY_MAX_UPLOAD_BYTES)
     kind = file_kind(getattr(file, "name", ""), data)

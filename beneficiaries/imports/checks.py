@@ -160,12 +160,16 @@ def _check_heads(key: str, rows: list[PersonRow], errors: Errors, *, already_has
         )  # fmt: skip
 
 
-def check_duplicates_in_file(rows: list[PersonRow], errors: Errors) -> None:
+def _rows_by_national_id(rows: list[PersonRow]) -> dict[str, list[PersonRow]]:
     by_id: dict[str, list[PersonRow]] = defaultdict(list)
     for row in rows:
         if row.national_id:
             by_id[row.national_id].append(row)
-    for same in by_id.values():
+    return by_id
+
+
+def check_duplicates_in_file(rows: list[PersonRow], errors: Errors) -> None:
+    for same in _rows_by_national_id(rows).values():
         if len(same) > 1:
             for row in same:
                 others = ", ".join(str(o.number) for o in same if o is not row)
@@ -177,10 +181,7 @@ def check_duplicates_in_file(rows: list[PersonRow], errors: Errors) -> None:
 
 def check_registered_ids(rows: list[PersonRow], errors: Errors) -> None:
     """Numbers already in the registry, through the blind index (`blind_index_present`)."""
-    by_id: dict[str, list[PersonRow]] = defaultdict(list)
-    for row in rows:
-        if row.national_id:
-            by_id[row.national_id].append(row)
+    by_id = _rows_by_national_id(rows)
     for national_id in sorted(blind_index_present(Person.objects.all(), "national_id", by_id)):
         for row in by_id[national_id]:
             errors.add(row.number, "national_id", _("Số định danh cá nhân đã có trong sổ đăng ký."))

@@ -67,7 +67,6 @@ def household_update(*, actor: User, household_id: int, changes: dict) -> Househ
             actor=actor,
             action=AuditAction.HOUSEHOLD_UPDATED,
             obj=household,
-            commune_code=household.commune_id,
             data={"fields": changed},
         )
     return household
@@ -82,7 +81,9 @@ def poverty_assessment_record(
     deprivations: list[str],
 ) -> PovertyAssessment:
     with transaction.atomic(durable=True):
-        household = locked(Household, household_id, actor)
+        household = locked(
+            Household, household_id, actor, permission="beneficiaries.add_povertyassessment"
+        )
         classification, threshold = poverty.assess(
             year=year,
             area=household.area,

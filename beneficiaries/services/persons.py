@@ -96,7 +96,6 @@ def person_register(*, actor: User, household_id: int, **values) -> Person:
             actor=actor,
             action=AuditAction.PERSON_REGISTERED,
             obj=person,
-            commune_code=person.commune_id,
             data={"household_id": household.pk},
         )
     return person
@@ -128,7 +127,6 @@ def person_update(*, actor: User, person_id: int, changes: dict) -> Person:
             actor=actor,
             action=AuditAction.PERSON_UPDATED,
             obj=person,
-            commune_code=person.commune_id,
             data={"fields": changed},
         )
     return person
@@ -155,7 +153,6 @@ def person_record_death(*, actor: User, person_id: int, date_of_death: date) -> 
             actor=actor,
             action=AuditAction.PERSON_DEATH_RECORDED,
             obj=person,
-            commune_code=person.commune_id,
             data={"stopped_case_ids": stopped, "last_paid_month": last_month.isoformat()},
         )
     return person
@@ -223,14 +220,12 @@ def person_move(
                 )
                 reopened.append(new.pk)
                 audit_record(
-                    actor=actor, action=AuditAction.CASE_CREATED, obj=new, commune_code=new.commune_id,
-                    data={"moved_from_case_id": old.pk},
+                    actor=actor, action=AuditAction.CASE_CREATED, obj=new, data={"moved_from_case_id": old.pk},
                 )  # fmt: skip
         audit_record(
             actor=actor,
             action=AuditAction.PERSON_MOVED,
             obj=person,
-            commune_code=person.commune_id,
             data={
                 "from_household_id": old_household.pk,
                 "to_household_id": target.pk,
