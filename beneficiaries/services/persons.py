@@ -206,10 +206,12 @@ def person_move(
                     commune_id=target.commune_id,
                     programme=old.programme,
                     category=old.category,
-                    additional_category=old.additional_category,
+                    other_categories=old.other_categories,
+                    meritorious_grade=old.meritorious_grade,
+                    poor_household=old.poor_household,
                     children_count=old.children_count,
                     disability_level=old.disability_level,
-                    monthly_amount=old.monthly_amount
+                    decided_amount=old.decided_amount
                     if old.programme == Programme.MERITORIOUS
                     else None,
                     requested_start_month=entitlements.add_months(this_month, 1),
