@@ -66,7 +66,6 @@ class CaseViewSet(RegistryViewSet):
         return serializer(case, context={"entitlements": shown}).data
 
     def _out(self, case, status_code=status.HTTP_200_OK):
-        case = selectors.case_get(user=self.request.user, case_id=case.pk)
         return Response(self._data(case), status=status_code)
 
     def list(self, request):
@@ -77,23 +76,20 @@ class CaseViewSet(RegistryViewSet):
         return self.get_paginated_response(data)
 
     def create(self, request):
-        data = dict(self.valid(s.CaseInput, request.data))
-        person = selectors.person_get(user=request.user, person_id=data.pop("person_id"))
-        case = services.case_create(actor=request.user, person_id=person.pk, **data)
+        data = self.valid(s.CaseInput, request.data)
+        case = services.case_create(actor=request.user, **data)
         return self._out(case, status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
         return Response(self._data(selectors.case_get(user=request.user, case_id=pk)))
 
     def partial_update(self, request, pk=None):
-        case = selectors.case_get(user=request.user, case_id=pk)
         changes = self.valid(s.CasePatch, request.data)
-        return self._out(services.case_update(actor=request.user, case_id=case.pk, changes=changes))
+        return self._out(services.case_update(actor=request.user, case_id=pk, changes=changes))
 
     def _act(self, pk, service, input_serializer=None):
-        case = selectors.case_get(user=self.request.user, case_id=pk)
         data = self.valid(input_serializer, self.request.data) if input_serializer else {}
-        return self._out(service(actor=self.request.user, case_id=case.pk, **data))
+        return self._out(service(actor=self.request.user, case_id=pk, **data))
 
     @extend_schema(summary="Trình hồ sơ", request=None, responses=s.CaseOutput)
     @action(detail=True, methods=["post"])
@@ -107,13 +103,9 @@ class CaseViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        case = selectors.case_get(user=request.user, case_id=pk)
         data = self.valid(s.ApproveInput, request.data)
-        approved = services.case_approve(actor=request.user, case_id=case.pk, **data)
-        shown = selectors.case_get(user=request.user, case_id=approved.pk)
-        shown.arrears_months = approved.arrears_months
-        shown.arrears_amount = approved.arrears_amount
-        return Response(self._data(shown, s.ApprovalOutput))
+        approved = services.case_approve(actor=request.user, case_id=pk, **data)
+        return Response(self._data(approved, s.ApprovalOutput))
 
     @extend_schema(
         summary="Xem trước khi phê duyệt: tháng bắt đầu, mức hưởng, truy lĩnh",
@@ -157,11 +149,10 @@ class CaseViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
-        case = selectors.case_get(user=request.user, case_id=pk)
         data = dict(self.valid(s.AdjustInput, request.data))
         from_month, reason = data.pop("from_month"), data.pop("reason")
         adjustment = services.case_adjust(
-            actor=request.user, case_id=case.pk, from_month=from_month, reason=reason, changes=data
+            actor=request.user, case_id=pk, from_month=from_month, reason=reason, changes=data
         )
         return Response(s.AdjustmentOutput(adjustment).data, status=status.HTTP_201_CREATED)
 

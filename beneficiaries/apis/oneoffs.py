@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from beneficiaries import selectors, selectors_entitlements, services
+from beneficiaries import selectors_entitlements, services
 from beneficiaries.apis import serializers_cases as s
 from beneficiaries.apis.common import RegistryViewSet, paginate
 from beneficiaries.models import CaseAdjustment, OneOffEntitlement, OneOffStatus
@@ -89,8 +89,7 @@ class OneOffViewSet(RegistryViewSet):
 
     def create(self, request):
         data = dict(self.valid(s.OneOffInput, request.data))
-        person = selectors.person_get(user=request.user, person_id=data.pop("person_id"))
-        one_off = services.one_off_apply(actor=request.user, person_id=person.pk, **data)
+        one_off = services.one_off_apply(actor=request.user, **data)
         one_off = selectors_entitlements.one_off_get(user=request.user, one_off_id=one_off.pk)
         return Response(s.OneOffOutput(one_off).data, status=status.HTTP_201_CREATED)
 
