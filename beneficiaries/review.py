@@ -12,10 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import TypedDict
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from beneficiaries import entitlements
@@ -30,6 +27,7 @@ from beneficiaries.models import (
     SuspensionGround,
 )
 from registry.access import scope_to_user
+from registry.listed import listed_functions
 
 
 class ReviewKind:
@@ -56,14 +54,7 @@ SUSPENSION_EXPIRES_AFTER_MONTHS = 3
 
 
 def configured_sources() -> list[tuple[str, Source]]:
-    sources: list[tuple[str, Source]] = []
-    for kind, path in settings.REGISTRY_CASE_REVIEW_SOURCES:
-        if kind not in ReviewKind.values:
-            raise ImproperlyConfigured(f"unknown case review kind {kind!r}")
-        if any(seen == kind for seen, _source in sources):
-            raise ImproperlyConfigured(f"the case review kind {kind!r} is listed twice")
-        sources.append((kind, import_string(path)))
-    return sources
+    return listed_functions("REGISTRY_CASE_REVIEW_SOURCES", kinds=ReviewKind.values)
 
 
 def review_list(*, user, month: date) -> list[ReviewItem]:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from beneficiaries.entitlements.batch import (
     CaseBook,
     case_entitlements,
+    case_terms_in,
     entitlements_for_month,
     row_of,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "base_amount",
     "case_coefficient",
     "case_entitlements",
+    "case_terms_in",
     "case_month",
     "case_monthly_amount",
     "default_start_month",

@@ -166,6 +166,19 @@ def entitlements_for_month(
     return CaseBook.load(cases).month(month)
 
 
+def case_terms_in(case: Case, month: date) -> Terms:
+    """The terms in force for `month`: the latest decided adjustment from that month or before,
+    else the decision's own. One query."""
+    adjustment = (
+        CaseAdjustment.objects.filter(
+            case=case, status=AdjustmentStatus.APPROVED, from_month__lte=month
+        )
+        .order_by("-from_month", "-id")
+        .first()
+    )
+    return Terms.of(adjustment or case)
+
+
 def case_entitlements(case: Case, from_month: date, to_month: date) -> list[MonthEntitlement]:
     """Every month of one case from `from_month` to `to_month` (both included), person rules
     applied: five queries whatever the length of the range."""

@@ -25,7 +25,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.services.case_terms import validate_terms
 from beneficiaries.services.cases import ensure_four_eyes, transition
-from beneficiaries.services.common import invalid, locked, nfc
+from beneficiaries.services.common import decision_checked, invalid, locked, reason_required
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import Conflict, InvalidTransition, NotFound
 from registry.models import User
@@ -114,11 +114,7 @@ def case_approve(
     the first configured base level. The returned case carries `arrears_months` and
     `arrears_amount`: what the months before this one add to the next payment.
     """
-    decision_number = (decision_number or "").strip()
-    if not decision_number:
-        raise invalid("decision_number", _("Cần số quyết định."), "required")
-    if decision_date > timezone.localdate():
-        raise invalid("decision_date", _("Ngày quyết định không được ở tương lai."))
+    decision_number = decision_checked(decision_number, decision_date)
     with transaction.atomic(durable=True):
         case = locked(Case, case_id, actor)
         transition(case, (CaseStatus.SUBMITTED,))
@@ -154,9 +150,7 @@ def case_approve(
 def case_adjust(*, actor: User, case_id: int, from_month: date, reason: str, changes: dict):
     """Propose new terms from `from_month` for an approved or suspended case (an approver
     decides). `changes` holds only the terms that change; the others stay as in force then."""
-    reason = nfc(reason or "")
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     changes = {key: value for key, value in changes.items() if key in ADJUSTABLE_TERMS}
     if not changes:
         raise invalid("from_month", _("Đề xuất điều chỉnh cần ít nhất một nội dung thay đổi."))
@@ -222,11 +216,7 @@ def case_adjustment_approve(
 ) -> CaseAdjustment:
     """Decide a proposed adjustment: the entitlement follows the new terms from its month; for
     months already paid, payments settles the difference as arrears or a recovery."""
-    decision_number = (decision_number or "").strip()
-    if not decision_number:
-        raise invalid("decision_number", _("Cần số quyết định."), "required")
-    if decision_date > timezone.localdate():
-        raise invalid("decision_date", _("Ngày quyết định không được ở tương lai."))
+    decision_number = decision_checked(decision_number, decision_date)
     with transaction.atomic(durable=True):
         adjustment, case = _locked_adjustment(actor, adjustment_id)
         transition(case, (CaseStatus.APPROVED, CaseStatus.SUSPENDED))
@@ -252,9 +242,7 @@ def case_adjustment_approve(
 
 
 def case_adjustment_reject(*, actor: User, adjustment_id: int, reason: str) -> CaseAdjustment:
-    reason = nfc(reason or "")
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     with transaction.atomic(durable=True):
         adjustment, case = _locked_adjustment(actor, adjustment_id)
         adjustment.status = AdjustmentStatus.REJECTED

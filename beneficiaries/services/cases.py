@@ -20,7 +20,7 @@ from beneficiaries.models import (
     VitalStatus,
 )
 from beneficiaries.services.case_terms import poor_household, validate_terms
-from beneficiaries.services.common import invalid, locked, nfc
+from beneficiaries.services.common import invalid, locked, reason_required
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import Conflict, Forbidden, InvalidTransition
 from registry.models import User
@@ -158,9 +158,7 @@ def ensure_four_eyes(submitted_by_id: int | None, actor: User) -> None:
 
 
 def case_reject(*, actor: User, case_id: int, reason: str) -> Case:
-    reason = nfc(reason or "")
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     with transaction.atomic(durable=True):
         case = locked(Case, case_id, actor)
         transition(case, (CaseStatus.SUBMITTED,))
@@ -183,11 +181,9 @@ def case_suspend(
     ground: str = SuspensionGround.OTHER,
 ) -> Case:
     """Suspend from `from_month` on one of the grounds of Circular 02/2021 Art. 2(3)."""
-    reason = nfc(reason or "")
     if ground not in SuspensionGround.values:
         raise invalid("ground", _("Căn cứ tạm dừng không hợp lệ."))
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     with transaction.atomic(durable=True):
         case = locked(Case, case_id, actor)
         transition(case, (CaseStatus.APPROVED,))
@@ -231,9 +227,7 @@ def case_resume(*, actor: User, case_id: int, from_month: date | None = None) ->
 
 def case_terminate(*, actor: User, case_id: int, reason: str, from_month: date) -> Case:
     """Stop payment from `from_month` (the last month paid is the month before)."""
-    reason = nfc(reason or "")
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     with transaction.atomic(durable=True):
         case = locked(Case, case_id, actor)
         transition(case, (CaseStatus.APPROVED, CaseStatus.SUSPENDED))

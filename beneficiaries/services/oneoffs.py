@@ -26,7 +26,7 @@ from beneficiaries.models import (
     VitalStatus,
 )
 from beneficiaries.services.cases import ensure_four_eyes
-from beneficiaries.services.common import invalid, locked, nfc
+from beneficiaries.services.common import decision_checked, invalid, locked, nfc, reason_required
 from registry.access import ensure_commune_access
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import Conflict, InvalidTransition, NotFound
@@ -178,11 +178,7 @@ def _locked_one_off(actor: User, one_off_id: int, allowed: tuple[str, ...]) -> O
 def one_off_approve(
     *, actor: User, one_off_id: int, decision_number: str, decision_date: date
 ) -> OneOffEntitlement:
-    decision_number = (decision_number or "").strip()
-    if not decision_number:
-        raise invalid("decision_number", _("Cần số quyết định."), "required")
-    if decision_date > timezone.localdate():
-        raise invalid("decision_date", _("Ngày quyết định không được ở tương lai."))
+    decision_number = decision_checked(decision_number, decision_date)
     with transaction.atomic(durable=True):
         one_off = _locked_one_off(actor, one_off_id, (OneOffStatus.PROPOSED,))
         ensure_four_eyes(one_off.proposed_by_id, actor)
@@ -200,9 +196,7 @@ def one_off_approve(
 
 
 def one_off_reject(*, actor: User, one_off_id: int, reason: str) -> OneOffEntitlement:
-    reason = nfc(reason or "")
-    if not reason:
-        raise invalid("reason", _("Cần nêu lý do."), "required")
+    reason = reason_required(reason)
     with transaction.atomic(durable=True):
         one_off = _locked_one_off(actor, one_off_id, (OneOffStatus.PROPOSED,))
         ensure_four_eyes(one_off.proposed_by_id, actor)
