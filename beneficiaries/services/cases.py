@@ -80,11 +80,7 @@ def case_create(*, actor: User, person_id: int, **values) -> Case:
         ).exists():
             raise _open_case_exists()
         case = Case(person=person, commune_id=person.commune_id, created_by=actor, **values)
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:
-            raise _open_case_exists() from None
+        _save_as_the_only_open_case(case)
         audit_record(
             actor=actor, action=AuditAction.CASE_CREATED, obj=case, commune_code=case.commune_id
         )
@@ -101,6 +97,16 @@ def _open_case_exists() -> Conflict:
     )
 
 
+def _save_as_the_only_open_case(case: Case) -> None:
+    # The partial unique index one_open_case_per_person_programme settles a race the check
+    # before it cannot.
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise _open_case_exists() from None
+
+
 def case_update(*, actor: User, case_id: int, changes: dict) -> Case:
     with transaction.atomic(durable=True):
         case = locked(Case, case_id, actor)
@@ -115,11 +121,7 @@ def case_update(*, actor: User, case_id: int, changes: dict) -> Case:
                    if getattr(case, key) != values[key]]  # fmt: skip
         for key in changed:
             setattr(case, key, values[key])
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:
-            raise _open_case_exists() from None
+        _save_as_the_only_open_case(case)
         audit_record(
             actor=actor, action=AuditAction.CASE_UPDATED, obj=case, commune_code=case.commune_id,
             data={"fields": changed},
