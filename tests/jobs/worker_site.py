@@ -14,7 +14,7 @@ from tests.registry.test_key_rotation import KEY_A, ROOT_1, Site
 
 # Short lease and sweep so that a killed worker's job is taken over within seconds.
 FAST_LEASES = {
-    "REGISTRY_JOBS_LEASE_SECONDS": "3",
+    "REGISTRY_JOBS_LEASE_SECONDS": "6",
     "REGISTRY_JOBS_HEARTBEAT_SECONDS": "0.5",
     "REGISTRY_JOBS_SWEEP_SECONDS": "0.5",
 }
