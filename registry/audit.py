@@ -45,6 +45,14 @@ class AuditAction(models.TextChoices):
     POVERTY_STANDARD_ADDED = "povertystandard.added", _("Thêm chuẩn nghèo")
     POVERTY_STANDARD_CHANGED = "povertystandard.changed", _("Sửa chuẩn nghèo")
     POVERTY_STANDARD_DELETED = "povertystandard.deleted", _("Xóa chuẩn nghèo")
+    # Certificates (certificates/)
+    CERTIFICATE_ISSUED = "certificate.issued", _("Cấp giấy chứng nhận")
+    CERTIFICATE_PRINTED = "certificate.printed", _("In giấy chứng nhận")
+    CERTIFICATES_BATCH_PRINTED = "certificates.batch_printed", _("In hàng loạt giấy chứng nhận")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("Thu hồi giấy chứng nhận")
+    CERTIFICATE_KEY_ACTIVATED = "certificate_key.activated", _("Dùng khóa ký mới")
+    CERTIFICATE_KEY_ROTATED = "certificate_key.rotated", _("Xoay vòng khóa ký giấy chứng nhận")
+    PAYMENT_LIST_PRINTED = "payment_list.printed", _("In danh sách chi trả")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
 

@@ -16,6 +16,16 @@ _READ_REGISTRY = [
     "beneficiaries.view_case",
 ]
 
+# Certificates (certificates/): issued, printed and revoked by approvers (their communes) and
+# auditors (every commune).
+_CERTIFICATES = [
+    "certificates.view_certificate",
+    "certificates.issue_certificate",
+    "certificates.print_certificate",
+    "certificates.revoke_certificate",
+]
+_PAYMENT_LIST = ["certificates.print_payment_list"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SOCIAL_WORKER: _READ_REGISTRY
     + [
@@ -35,14 +45,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + [
         "beneficiaries.decide_case",
         "beneficiaries.view_consistency_report",
-    ],
-    PAYMENT_OFFICER: _READ_REGISTRY,
+    ]
+    + _CERTIFICATES
+    + _PAYMENT_LIST,
+    PAYMENT_OFFICER: _READ_REGISTRY + _PAYMENT_LIST,
     AUDITOR: _READ_REGISTRY
     + [
         "beneficiaries.view_sensitive",
         "beneficiaries.view_consistency_report",
         "registry.view_auditevent",
-    ],
+    ]
+    + _CERTIFICATES,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 # Roles that read every commune (masked by default).
@@ -63,5 +76,5 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.name in {"registry", "beneficiaries", "payments"}:
+    if sender.name in {"registry", "beneficiaries", "payments", "certificates"}:
         sync_roles()

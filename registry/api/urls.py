@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin-units/provinces/", ProvinceListApi.as_view(), name="api-provinces"),
     path("admin-units/communes/", CommuneListApi.as_view(), name="api-communes"),
     path("", include("beneficiaries.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry",
     "beneficiaries",
     "payments",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,19 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("meritorious_household_poor", "beneficiaries.consistency.checks.meritorious_household_poor"),
     ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
 ]
+
+# Certificates (certificates/, docs/certificates.md). The public base URL is what the QR codes
+# point to (https://registry.example.org); the signing key is 32 random bytes, base64 (Ed25519).
+REGISTRY_PUBLIC_BASE_URL = os.environ.get("REGISTRY_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+REGISTRY_CERTIFICATE_SIGNING_KEY = os.environ.get("REGISTRY_CERTIFICATE_SIGNING_KEY", "")
+REGISTRY_CERTIFICATE_KEY_FILE = VAR_DIR / "certificate_signing_key.json"
+# How long a beneficiary-status certificate is valid (a household certificate: its review year).
+REGISTRY_CERTIFICATE_VALIDITY_DAYS = int(os.environ.get("REGISTRY_CERTIFICATE_VALIDITY_DAYS", 90))
+# The status list: how long a downloaded copy may be relied on, and how often to refresh it.
+REGISTRY_STATUS_LIST_VALIDITY_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_VALIDITY_HOURS", 48))
+REGISTRY_STATUS_LIST_TTL_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_TTL_HOURS", 6))
+# Requests per client address to the public verification page and endpoints.
+REGISTRY_VERIFY_THROTTLE = os.environ.get("REGISTRY_VERIFY_THROTTLE", "60/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
+if not os.environ.get("REGISTRY_PUBLIC_BASE_URL"):
+    # Every certificate's QR code points there; a default would print unusable codes.
+    raise ImproperlyConfigured("REGISTRY_PUBLIC_BASE_URL must be set in production (https://…).")
 if not os.environ.get("DATABASE_URL"):
     # A silent fallback to a local SQLite file would split data between app servers.
     raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://…).")

@@ -1,0 +1,334 @@
+"""The layout of a Vietnamese administrative document (Decree 30/2020/NĐ-CP, Annex I) on a canvas.
+
+Subclasses set page size, margins and fonts as class attributes and draw one document per call
+of `draw()`; `render()` turns a sequence of documents into one PDF and returns its bytes. Nothing
+here reads the database: renderers receive `certificates.documents` objects.
+
+Drawn straight on the canvas (no platypus): a certificate is a fixed layout, and platypus' flow
+machinery would cost more than the whole page.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from certificates import fonts
+from certificates.documents import Issuer
+from certificates.qr import qr_image
+from certificates.wording import document_date
+
+Progress = Callable[[int, int, str], None]
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+SUB_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+def nfc(text: str) -> str:
+    # Decomposed input would be drawn (and extracted) decomposed; the font has every
+    # precomposed Vietnamese letter.
+    return unicodedata.normalize("NFC", text or "")
+
+
+class AdministrativeRenderer:
+    """Header (issuing body, national motto, number, place and date), title, body, signature."""
+
+    pagesize = A4
+    # Decree 30/2020 Annex I §I.2: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+    margin_top = 20 * mm
+    margin_bottom = 20 * mm
+    margin_left = 30 * mm
+    margin_right = 15 * mm
+    font = fonts.REGULAR
+    font_bold = fonts.BOLD
+    font_italic = fonts.ITALIC
+    font_bold_italic = fonts.BOLD_ITALIC
+    # Body text 13–14 pt; the issuing body and the motto 12–13 pt; "Nơi nhận" 11–12 pt.
+    font_size = 13
+    header_size = 12.5
+    small_size = 11
+    leading = 1.35  # × font size
+    header_column = 75 * mm  # width of the issuing body's column, left of the motto
+    qr_size = 30 * mm
+    qr_caption = "Quét mã QR để kiểm tra giấy này còn hiệu lực"
+    pdf_title = ""
+
+    # --- the whole file -------------------------------------------------------------------
+
+    def render(
+        self,
+        documents: Iterable,
+        *,
+        total: int | None = None,
+        progress: Progress | None = None,
+        progress_every: int = 50,
+    ) -> bytes:
+        """One PDF holding every document (one or more pages each), as bytes.
+
+        `progress(done, total, "")` is called every `progress_every` documents and at the end.
+        """
+        fonts.register()
+        buffer = io.BytesIO()
+        canvas = Canvas(
+            buffer,
+            pagesize=self.pagesize,
+            initialFontName=self.font,
+            initialFontSize=self.font_size,
+            pageCompression=1,
+            invariant=1,
+            lang="vi",
+        )
+        canvas.setTitle(self.pdf_title)
+        canvas.setCreator("Sổ đăng ký đối tượng an sinh xã hội")
+        total = len(documents) if total is None else total
+        done = 0
+        for done, document in enumerate(documents, start=1):
+            self.draw(canvas, document)
+            if progress is not None and done % progress_every == 0 and done != total:
+                progress(done, total, "")
+        if progress is not None:
+            progress(done, total, "")
+        canvas.save()
+        return buffer.getvalue()
+
+    def draw(self, canvas: Canvas, document) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # --- geometry -------------------------------------------------------------------------
+
+    @property
+    def width(self) -> float:
+        return self.pagesize[0]
+
+    @property
+    def height(self) -> float:
+        return self.pagesize[1]
+
+    @property
+    def left(self) -> float:
+        return self.margin_left
+
+    @property
+    def right(self) -> float:
+        return self.width - self.margin_right
+
+    @property
+    def top(self) -> float:
+        return self.height - self.margin_top
+
+    def line_height(self, size: float | None = None) -> float:
+        return (size or self.font_size) * self.leading
+
+    # --- text -----------------------------------------------------------------------------
+
+    def text(self, canvas, x, y, text, *, font=None, size=None, align="left") -> None:
+        canvas.setFont(font or self.font, size or self.font_size)
+        text = nfc(text)
+        if align == "center":
+            canvas.drawCentredString(x, y, text)
+        elif align == "right":
+            canvas.drawRightString(x, y, text)
+        else:
+            canvas.drawString(x, y, text)
+
+    def wrap(self, text: str, width: float, *, font=None, size=None) -> list[str]:
+        return simpleSplit(nfc(text), font or self.font, size or self.font_size, width)
+
+    def paragraph(self, canvas, y, text, *, font=None, size=None, indent=0.0, first=0.0) -> float:
+        """Draw wrapped text from `y` down; `first` indents the first line. Returns the next y."""
+        font, size = font or self.font, size or self.font_size
+        width = self.right - self.left - indent
+        lines = self.wrap(text, width - first, font=font, size=size)
+        if len(lines) > 1:  # lines after the first may use the full width
+            rest = self.wrap(" ".join(lines[1:]), width, font=font, size=size)
+            lines = lines[:1] + rest
+        for index, line in enumerate(lines):
+            x = self.left + indent + (first if index == 0 else 0)
+            self.text(canvas, x, y, line, font=font, size=size)
+            y -= self.line_height(size)
+        return y
+
+    def wrap_parts(self, text: str, width: float, *, font=None, size=None) -> list[str]:
+        """Wrap at ", " first, so an address keeps "tỉnh Quảng Trị" on one line."""
+        font, size = font or self.font, size or self.font_size
+        lines: list[str] = []
+        for part in nfc(text).split(", "):
+            candidate = f"{lines[-1]}, {part}" if lines else part
+            if lines and stringWidth(candidate, font, size) <= width:
+                lines[-1] = candidate
+            elif stringWidth(part, font, size) <= width:
+                if lines:
+                    lines[-1] += ","
+                lines.append(part)
+            else:
+                if lines:
+                    lines[-1] += ","
+                lines.extend(self.wrap(part, width, font=font, size=size))
+        return lines
+
+    def field(self, canvas, y, label: str, value: str, *, indent=0.0, parts=False) -> float:
+        """ "Label: value" with the value in bold, wrapped under itself if long (at commas
+        first when `parts`)."""
+        x = self.left + indent
+        label = nfc(label) + " "
+        self.text(canvas, x, y, label)
+        x_value = x + stringWidth(label, self.font, self.font_size)
+        wrap = self.wrap_parts if parts else self.wrap
+        lines = wrap(value, self.right - x_value, font=self.font_bold)
+        for line in lines or [""]:
+            self.text(canvas, x_value, y, line, font=self.font_bold)
+            y -= self.line_height()
+        return y
+
+    # --- the blocks of Decree 30 ----------------------------------------------------------
+
+    def header(self, canvas, issuer: Issuer, number: str, issued_on) -> float:
+        """Issuing body (left) and national motto (right), number and place-date below."""
+        size = self.header_size
+        y = self.top - size
+        left_mid = self.left + self.header_column / 2 - 10 * mm
+        right_mid = (self.left + self.header_column - 10 * mm + self.right) / 2
+        self.text(canvas, left_mid, y, issuer.committee.upper(), font=self.font_bold, size=size,
+                  align="center")  # fmt: skip
+        self.text(canvas, right_mid, y, MOTTO, font=self.font_bold, size=size, align="center")
+        y -= self.line_height(size)
+        self.text(canvas, left_mid, y, issuer.unit.upper(), font=self.font_bold, size=size,
+                  align="center")  # fmt: skip
+        self.text(canvas, right_mid, y, SUB_MOTTO, font=self.font_bold, size=size + 0.5,
+                  align="center")  # fmt: skip
+        # The rules under the issuing body (a third of its width) and under the motto (as wide
+        # as "Độc lập - Tự do - Hạnh phúc").
+        rule_y = y - 6
+        canvas.setLineWidth(0.6)
+        canvas.line(left_mid - 12 * mm, rule_y, left_mid + 12 * mm, rule_y)
+        half = stringWidth(SUB_MOTTO, self.font_bold, size + 0.5) / 2
+        canvas.line(right_mid - half, rule_y, right_mid + half, rule_y)
+        y -= self.line_height(size) * 1.6
+        if number:
+            self.text(canvas, left_mid, y, f"Số: {number}", size=size, align="center")
+        self.text(canvas, right_mid, y, document_date(issuer.place, issued_on),
+                  font=self.font_italic, size=size, align="center")  # fmt: skip
+        return y - self.line_height() * 2
+
+    def title(self, canvas, y, lines: Sequence[str], *, size: float | None = None) -> float:
+        size = size or self.font_size + 1
+        middle = (self.left + self.right) / 2
+        for line in lines:
+            self.text(canvas, middle, y, line, font=self.font_bold, size=size, align="center")
+            y -= self.line_height(size)
+        return y - self.line_height() * 0.5
+
+    def signature(self, canvas, y, issuer: Issuer) -> float:
+        """ "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", room for signature and seal, then the name."""
+        middle = self.right - 38 * mm
+        self.text(canvas, middle, y, issuer.on_behalf, font=self.font_bold, align="center")
+        y -= self.line_height()
+        self.text(canvas, middle, y, issuer.signatory_title.upper(), font=self.font_bold,
+                  align="center")  # fmt: skip
+        y -= self.line_height()
+        self.text(canvas, middle, y, "(Ký, ghi rõ họ tên và đóng dấu)", font=self.font_italic,
+                  size=self.small_size, align="center")  # fmt: skip
+        y -= 24 * mm
+        if issuer.signatory_name:
+            self.text(canvas, middle, y, issuer.signatory_name, font=self.font_bold,
+                      align="center")  # fmt: skip
+        return y
+
+    def recipients(self, canvas, y, lines: Sequence[str]) -> float:
+        """ "Nơi nhận:" in the bottom-left corner, level with the signature block."""
+        self.text(canvas, self.left, y, "Nơi nhận:", font=self.font_bold_italic,
+                  size=self.small_size + 1)  # fmt: skip
+        y -= self.line_height(self.small_size)
+        for line in lines:
+            self.text(canvas, self.left, y, f"- {line}", size=self.small_size)
+            y -= self.line_height(self.small_size)
+        return y
+
+    def qr(self, canvas, y, url: str, *, number: str = "") -> float:
+        """The verification QR code on the left from `y` down, with its caption beside it."""
+        y -= self.qr_size
+        canvas.drawImage(ImageReader(qr_image(url)), self.left, y, self.qr_size, self.qr_size)
+        caption_x = self.left + self.qr_size + 2 * mm
+        size = self.small_size - 1.5
+        line_y = y + self.qr_size - size
+        for line in self.wrap(self.qr_caption, 46 * mm, size=size):
+            self.text(canvas, caption_x, line_y, line, size=size)
+            line_y -= self.line_height(size)
+        if number:
+            self.text(canvas, caption_x, line_y, f"Số: {number}", size=size)
+        return y
+
+    def foot(self, canvas, y, issuer: Issuer, recipients, verify_url, number) -> None:
+        """ "Nơi nhận" and the QR code on the left, level with the signature on the right."""
+        left_y = self.recipients(canvas, y, recipients)
+        if verify_url:
+            self.qr(canvas, left_y, verify_url, number=number)
+        self.signature(canvas, y, issuer)
+
+    # The height `foot()` needs: the signature block, or "Nơi nhận" above the QR code.
+    foot_height = 52 * mm
+
+    def fit(self, text: str, width: float, *, font=None, size=None) -> float:
+        """The font size (down to 7 pt) at which `text` fits in `width`: a cell never overflows."""
+        font, size = font or self.font, size or self.font_size
+        while size > 7 and stringWidth(nfc(text), font, size) > width:
+            size -= 0.5
+        return size
+
+    def table(self, canvas, y, columns, rows, *, bottom: float | None = None, row_height=None):
+        """A ruled table from `y` down; columns are (heading, width, align), a heading may have
+        two lines ("Năm sinh\\nNam"); rows are tuples of text.
+
+        Stops above `bottom` and returns (next y, rows left to draw on the next page).
+        """
+        size = self.small_size
+        row_height = row_height or self.line_height(size) + 3
+        heading_lines = max(len(heading.split("\n")) for heading, _, _ in columns)
+        heading_height = self.line_height(size) * heading_lines + 3
+        edges = [self.left]
+        for _, width, _ in columns:
+            edges.append(edges[-1] + width)
+        limit = bottom if bottom is not None else self.margin_bottom
+
+        def cell(x, width, align, baseline, value, font):
+            fitted = self.fit(value, width - 6, font=font, size=size)
+            if align == "center":
+                self.text(canvas, x + width / 2, baseline, value, font=font, size=fitted,
+                          align="center")  # fmt: skip
+            elif align == "right":
+                self.text(canvas, x + width - 3, baseline, value, font=font, size=fitted,
+                          align="right")  # fmt: skip
+            else:
+                self.text(canvas, x + 3, baseline, value, font=font, size=fitted)
+
+        canvas.setLineWidth(0.5)
+        top = y
+        for (heading, width, _), x in zip(columns, edges, strict=False):
+            parts = heading.split("\n")
+            baseline = top - (heading_height - len(parts) * self.line_height(size)) / 2 - size
+            for part in parts:
+                cell(x, width, "center", baseline, part, self.font_bold)
+                baseline -= self.line_height(size)
+        lines = [top, top - heading_height]
+        current = top - heading_height
+        drawn = 0
+        for row in rows:
+            if current - row_height < limit:
+                break
+            for (_, width, align), value, x in zip(columns, row, edges, strict=False):
+                cell(x, width, align, current - (row_height + size) / 2 + 1.5, value, self.font)
+            current -= row_height
+            lines.append(current)
+            drawn += 1
+        for line_y in lines:
+            canvas.line(edges[0], line_y, edges[-1], line_y)
+        for x in edges:
+            canvas.line(x, top, x, current)
+        return current - self.line_height() * 0.8, list(rows[drawn:])
