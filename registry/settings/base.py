@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "payments",
     "certificates",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,9 @@
-"""`python manage.py seed_demo`: demo users and demo data for `make demo` (see beneficiaries/demo.py)."""
+"""`python manage.py seed_demo`: demo users and demo data for `make demo` (see demo/seed.py)."""
 
 import time
 
+from demo.seed import HOUSEHOLDS, demo_seed
 from django.core.management.base import BaseCommand
-
-from beneficiaries.demo import HOUSEHOLDS, demo_seed
 
 
 class Command(BaseCommand):

@@ -11,15 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from beneficiaries import entitlements, poverty
-from beneficiaries.demo import (
-    BIRTH_PLACE_CODE,
-    DEMO_COMMUNE_CODES,
-    DEMO_USERS,
-    age_on,
-    demo_plan,
-    demo_seed,
-)
+from beneficiaries import poverty
+from beneficiaries.entitlements import age_on
 from beneficiaries.identifiers import ss_code_is_valid, validate_national_id
 from beneficiaries.models import (
     Case,
@@ -30,6 +23,9 @@ from beneficiaries.models import (
     Relation,
     Sex,
 )
+from demo.plan import BIRTH_PLACE_CODE, DEMO_COMMUNE_CODES, demo_plan
+from demo.seed import demo_seed
+from demo.users import DEMO_USERS
 from registry.models import AuditEvent, Commune
 from registry.roles import ROLES
 
@@ -182,24 +178,46 @@ def test_cases_cover_programmes_statuses_and_legal_amounts(seeded):
             assert not approved or case.monthly_amount == Decimal("500000")
 
 
-def test_approved_cases_carry_what_the_registry_computes(seeded):
+# Decree 20/2021 Art. 6(1) coefficients as the decree prints them, and the base of Decree 76/2024
+# (500,000 from 1/7/2024); the social pension of Decree 176/2025 is a flat 500,000.
+BASE_FROM_JULY_2024 = Decimal("500000")
+DISABILITY_COEFFICIENTS = {
+    # (level, child under 16 or elderly 60+) → coefficient
+    ("severe", False): Decimal("1.5"),
+    ("severe", True): Decimal("2.0"),
+    ("extremely_severe", False): Decimal("2.0"),
+    ("extremely_severe", True): Decimal("2.5"),
+}
+
+
+def legal_coefficient(case, age: int) -> Decimal:
+    if case.category == "5.1":
+        return Decimal("2.5") if age < 4 else Decimal("1.5")
+    if case.category == "5.5c":
+        return Decimal("1.0")
+    if case.category == "5.6":
+        return DISABILITY_COEFFICIENTS[(case.disability_level, age < 16 or age >= 60)]
+    raise AssertionError(f"the demo seeds no approved {case.category} case")
+
+
+def test_approved_cases_carry_the_legal_amounts(seeded):
     approved = list(
         Case.objects.filter(status=CaseStatus.APPROVED)
         .exclude(programme="meritorious")
-        .select_related("person", "commune")
-        .prefetch_related("suspensions")
+        .select_related("person")
     )
     assert {c.programme for c in approved} == {"social_assistance", "social_pension"}
     for case in approved:
-        assert case.start_month == entitlements.start_month_for(
-            category=case.category,
-            decision_date=case.decision_date,
-            date_of_birth=case.person.date_of_birth,
-            requested_start_month=case.requested_start_month,
-        )
-        assert case.coefficient == entitlements.case_coefficient(case, case.start_month)
-        assert case.monthly_amount > 0
-        assert case.monthly_amount == entitlements.case_monthly_amount(case, case.start_month)
+        assert case.start_month >= date(2024, 7, 1)  # every demo decision is under the 2024 base
+        born = case.person.date_of_birth
+        # The age reached by the end of the start month (the decree counts birthday months).
+        age = case.start_month.year - born.year - (born.month > case.start_month.month)
+        if case.programme == "social_pension":
+            assert case.monthly_amount == BASE_FROM_JULY_2024
+            continue
+        coefficient = legal_coefficient(case, age)
+        assert case.coefficient == coefficient
+        assert case.monthly_amount == coefficient * BASE_FROM_JULY_2024
 
 
 def test_poverty_assessments_follow_the_rule(seeded):
