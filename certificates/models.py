@@ -96,10 +96,10 @@ class Certificate(models.Model):
         verbose_name = _("giấy chứng nhận")
         verbose_name_plural = _("giấy chứng nhận")
         permissions = [
-            ("issue_certificate", _("Cấp giấy chứng nhận")),
-            ("print_certificate", _("In giấy chứng nhận")),
-            ("revoke_certificate", _("Thu hồi giấy chứng nhận")),
-            ("print_payment_list", _("In danh sách chi trả để ký nhận")),
+            ("issue_certificate", _("Được cấp giấy chứng nhận")),
+            ("print_certificate", _("Được in giấy chứng nhận")),
+            ("revoke_certificate", _("Được thu hồi giấy chứng nhận")),
+            ("print_payment_list", _("Được in danh sách chi trả để ký nhận")),
         ]
         indexes = [
             models.Index(fields=["commune", "kind", "revoked_at"], name="certificate_commune_idx"),
