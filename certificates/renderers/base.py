@@ -11,7 +11,6 @@ machinery would cost more than the whole page.
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from reportlab.lib.pagesizes import A4
@@ -23,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from certificates import fonts
 from certificates.documents import Issuer
 from certificates.qr import qr_image
+from certificates.renderers.tables import RuledTables, nfc
 from certificates.wording import document_date
 
 Progress = Callable[[int, int, str], None]
@@ -31,13 +31,7 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SUB_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
-def nfc(text: str) -> str:
-    # Decomposed input would be drawn (and extracted) decomposed; the font has every
-    # precomposed Vietnamese letter.
-    return unicodedata.normalize("NFC", text or "")
-
-
-class AdministrativeRenderer:
+class AdministrativeRenderer(RuledTables):
     """Header (issuing body, national motto, number, place and date), title, body, signature."""
 
     pagesize = A4
@@ -274,61 +268,3 @@ class AdministrativeRenderer:
 
     # The height `foot()` needs: the signature block, or "Nơi nhận" above the QR code.
     foot_height = 52 * mm
-
-    def fit(self, text: str, width: float, *, font=None, size=None) -> float:
-        """The font size (down to 7 pt) at which `text` fits in `width`: a cell never overflows."""
-        font, size = font or self.font, size or self.font_size
-        while size > 7 and stringWidth(nfc(text), font, size) > width:
-            size -= 0.5
-        return size
-
-    def table(self, canvas, y, columns, rows, *, bottom: float | None = None, row_height=None):
-        """A ruled table from `y` down; columns are (heading, width, align), a heading may have
-        two lines ("Năm sinh\\nNam"); rows are tuples of text.
-
-        Stops above `bottom` and returns (next y, rows left to draw on the next page).
-        """
-        size = self.small_size
-        row_height = row_height or self.line_height(size) + 3
-        heading_lines = max(len(heading.split("\n")) for heading, _, _ in columns)
-        heading_height = self.line_height(size) * heading_lines + 3
-        edges = [self.left]
-        for _, width, _ in columns:
-            edges.append(edges[-1] + width)
-        limit = bottom if bottom is not None else self.margin_bottom
-
-        def cell(x, width, align, baseline, value, font):
-            fitted = self.fit(value, width - 6, font=font, size=size)
-            if align == "center":
-                self.text(canvas, x + width / 2, baseline, value, font=font, size=fitted,
-                          align="center")  # fmt: skip
-            elif align == "right":
-                self.text(canvas, x + width - 3, baseline, value, font=font, size=fitted,
-                          align="right")  # fmt: skip
-            else:
-                self.text(canvas, x + 3, baseline, value, font=font, size=fitted)
-
-        canvas.setLineWidth(0.5)
-        top = y
-        for (heading, width, _), x in zip(columns, edges, strict=False):
-            parts = heading.split("\n")
-            baseline = top - (heading_height - len(parts) * self.line_height(size)) / 2 - size
-            for part in parts:
-                cell(x, width, "center", baseline, part, self.font_bold)
-                baseline -= self.line_height(size)
-        lines = [top, top - heading_height]
-        current = top - heading_height
-        drawn = 0
-        for row in rows:
-            if current - row_height < limit:
-                break
-            for (_, width, align), value, x in zip(columns, row, edges, strict=False):
-                cell(x, width, align, current - (row_height + size) / 2 + 1.5, value, self.font)
-            current -= row_height
-            lines.append(current)
-            drawn += 1
-        for line_y in lines:
-            canvas.line(edges[0], line_y, edges[-1], line_y)
-        for x in edges:
-            canvas.line(x, top, x, current)
-        return current - self.line_height() * 0.8, list(rows[drawn:])

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "beneficiaries.models.CATEGORY_CHOICES",
         "VitalStatusEnum": "beneficiaries.models.VitalStatus",
         "LivingVitalStatusEnum": ["alive", "missing"],
+        "CertificateKindEnum": "certificates.models.CertificateKind",
     },
 }
 
