@@ -77,26 +77,43 @@ def documents(pages: int):
     )
     household = [
         HouseholdPovertyCertificate(
-            issuer=issuer, number=f"{i + 1:02d}/GCN-HN.HCN", issued_on=date(2026, 3, 5),
-            valid_until=date(2026, 12, 31), year=2026, near_poor=i % 3 == 0,
-            household_code=f"18859{i:07d}", head_name="Nguyễn Thị Hồng Nhung",
-            head_ethnicity="Kinh", head_national_id="045175001122", residence=residence,
-            members=members, legal_basis=basis,
+            issuer=issuer,
+            number=f"{i + 1:02d}/GCN-HN.HCN",
+            issued_on=date(2026, 3, 5),
+            valid_until=date(2026, 12, 31),
+            year=2026,
+            near_poor=i % 3 == 0,
+            household_code=f"18859{i:07d}",
+            head_name="Nguyễn Thị Hồng Nhung",
+            head_ethnicity="Kinh",
+            head_national_id="045175001122",
+            residence=residence,
+            members=members,
+            legal_basis=basis,
         )  # fmt: skip
         for i in range(pages)
     ]
     status = [
         BeneficiaryStatusCertificate(
-            issuer=issuer, number=f"{i + 1:02d}/GXN-UBND", issued_on=date(2026, 3, 5),
-            valid_until=date(2026, 6, 3), full_name="Nguyễn Thị Hồng Nhung",
-            date_of_birth=date(1940, 3, 2), ss_code="44000000012345", national_id="045*******22",
-            residence=residence, programme="Trợ cấp xã hội hằng tháng",
+            issuer=issuer,
+            number=f"{i + 1:02d}/GXN-UBND",
+            issued_on=date(2026, 3, 5),
+            valid_until=date(2026, 6, 3),
+            full_name="Nguyễn Thị Hồng Nhung",
+            date_of_birth=date(1940, 3, 2),
+            ss_code="44000000012345",
+            national_id="045*******22",
+            residence=residence,
+            programme="Trợ cấp xã hội hằng tháng",
             category="Người từ đủ 80 tuổi trở lên không có lương hưu hoặc trợ cấp bảo hiểm xã hội "
             "hằng tháng (điểm c khoản 5 Điều 5 Nghị định số 20/2021/NĐ-CP)",
-            monthly_amount=Decimal(500000), since_month=date(2025, 1, 1),
+            monthly_amount=Decimal(500000),
+            since_month=date(2025, 1, 1),
             decision="Quyết định số 15/QĐ-UBND ngày 10/02/2025",
-            legal_basis=("Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ "
-                         "quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội;",),
+            legal_basis=(
+                "Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ "
+                "quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội;",
+            ),
         )  # fmt: skip
         for i in range(pages)
     ]
@@ -131,9 +148,7 @@ def renderer_variants(pages: int, runs: int) -> bool:
 
         renderer.render(docs[:5])  # fonts registered, caches warm
         plain = median_rate(pages, runs, lambda r=renderer, d=docs: r.render(d, total=len(d)))
-        with_qr = median_rate(
-            pages, runs, lambda r=renderer, s=signed: r.render(s(), total=pages)
-        )
+        with_qr = median_rate(pages, runs, lambda r=renderer, s=signed: r.render(s(), total=pages))
         line(f"{kind}_no_qr", plain, "pages/s", TARGET_PAGES_PER_SECOND)
         line(f"{kind}_qr", with_qr, "pages/s", TARGET_PAGES_PER_SECOND)
         line(f"{kind}_qr_vs_no_qr", with_qr, "pages/s", plain)

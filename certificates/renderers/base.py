@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates import fonts
 from certificates.documents import Issuer
-from certificates.qr import qr_image
+from certificates.qr import inline_image_operators, qr_image
 from certificates.renderers.tables import RuledTables, nfc
 from certificates.wording import document_date
 
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SUB_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -50,7 +52,7 @@ class AdministrativeRenderer(RuledTables):
     small_size = 11
     leading = 1.35  # × font size
     header_column = 75 * mm  # width of the issuing body's column, left of the motto
-    qr_size = 30 * mm
+    qr_size = 32 * mm
     qr_caption = "Quét mã QR để kiểm tra giấy này còn hiệu lực"
     pdf_title = ""
 
@@ -120,6 +122,26 @@ class AdministrativeRenderer(RuledTables):
     def line_height(self, size: float | None = None) -> float:
         return (size or self.font_size) * self.leading
 
+    def reuse(self, canvas, key: tuple, draw: Callable[[], T]) -> T:
+        """Draw a block once per PDF as a form XObject, and place that form wherever the same
+        block recurs at the same place.
+
+        A batch repeats the motto, the legal basis and the signature block on every page:
+        drawing them once and referencing them is most of what keeps a page cheap. `draw`
+        returns what the caller needs next (the y below the block), kept with the form.
+        """
+        forms = canvas.__dict__.setdefault("_reused_forms", {})
+        key = (type(self).__name__, *key)
+        if key not in forms:
+            name = f"Block{len(forms)}"
+            canvas.beginForm(name)
+            result = draw()
+            canvas.endForm()
+            forms[key] = (name, result)
+        name, result = forms[key]
+        canvas.doForm(name)
+        return result
+
     # --- text -----------------------------------------------------------------------------
 
     def text(self, canvas, x, y, text, *, font=None, size=None, align="left") -> None:
@@ -186,9 +208,22 @@ class AdministrativeRenderer(RuledTables):
     def header(self, canvas, issuer: Issuer, number: str, issued_on) -> float:
         """Issuing body (left) and national motto (right), number and place-date below."""
         size = self.header_size
-        y = self.top - size
         left_mid = self.left + self.header_column / 2 - 10 * mm
         right_mid = (self.left + self.header_column - 10 * mm + self.right) / 2
+        y = self.reuse(
+            canvas,
+            ("header", issuer.committee, issuer.unit),
+            lambda: self._header_blocks(canvas, issuer, left_mid, right_mid),
+        )
+        if number:
+            self.text(canvas, left_mid, y, f"Số: {number}", size=size, align="center")
+        self.text(canvas, right_mid, y, document_date(issuer.place, issued_on),
+                  font=self.font_italic, size=size, align="center")  # fmt: skip
+        return y - self.line_height() * 2
+
+    def _header_blocks(self, canvas, issuer: Issuer, left_mid: float, right_mid: float) -> float:
+        size = self.header_size
+        y = self.top - size
         self.text(canvas, left_mid, y, issuer.committee.upper(), font=self.font_bold, size=size,
                   align="center")  # fmt: skip
         self.text(canvas, right_mid, y, MOTTO, font=self.font_bold, size=size, align="center")
@@ -204,20 +239,34 @@ class AdministrativeRenderer(RuledTables):
         canvas.line(left_mid - 12 * mm, rule_y, left_mid + 12 * mm, rule_y)
         half = stringWidth(SUB_MOTTO, self.font_bold, size + 0.5) / 2
         canvas.line(right_mid - half, rule_y, right_mid + half, rule_y)
-        y -= self.line_height(size) * 1.6
-        if number:
-            self.text(canvas, left_mid, y, f"Số: {number}", size=size, align="center")
-        self.text(canvas, right_mid, y, document_date(issuer.place, issued_on),
-                  font=self.font_italic, size=size, align="center")  # fmt: skip
-        return y - self.line_height() * 2
+        return y - self.line_height(size) * 1.6
 
     def title(self, canvas, y, lines: Sequence[str], *, size: float | None = None) -> float:
         size = size or self.font_size + 1
+        return self.reuse(canvas, ("title", tuple(lines), y, size),
+                          lambda: self._title(canvas, y, lines, size))  # fmt: skip
+
+    def _title(self, canvas, y, lines: Sequence[str], size: float) -> float:
         middle = (self.left + self.right) / 2
         for line in lines:
             self.text(canvas, middle, y, line, font=self.font_bold, size=size, align="center")
             y -= self.line_height(size)
         return y - self.line_height() * 0.5
+
+    def fixed_paragraph(self, canvas, y, text: str, **options) -> float:
+        """`paragraph()` for text that recurs page after page (legal basis): drawn once."""
+        key = ("paragraph", text, y, tuple(sorted(options.items())))
+        return self.reuse(canvas, key, lambda: self.paragraph(canvas, y, text, **options))
+
+    def centred_line(self, canvas, y, text: str, *, font=None) -> float:
+        """A recurring bold line across the page ("… CHỨNG NHẬN:"), drawn once."""
+
+        def draw() -> float:
+            middle = (self.left + self.right) / 2
+            self.text(canvas, middle, y, text, font=font or self.font_bold, align="center")
+            return y - self.line_height() * 1.4
+
+        return self.reuse(canvas, ("centred", text, y), draw)
 
     def signature(self, canvas, y, issuer: Issuer) -> float:
         """ "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", room for signature and seal, then the name."""
@@ -245,26 +294,38 @@ class AdministrativeRenderer(RuledTables):
             y -= self.line_height(self.small_size)
         return y
 
-    def qr(self, canvas, y, url: str, *, number: str = "") -> float:
-        """The verification QR code on the left from `y` down, with its caption beside it."""
-        y -= self.qr_size
-        canvas.drawImage(ImageReader(qr_image(url)), self.left, y, self.qr_size, self.qr_size)
-        caption_x = self.left + self.qr_size + 2 * mm
+    def draw_qr_caption(self, canvas, y) -> float:
+        """The caption beside the QR code whose top is at `y`; returns the y for the number."""
         size = self.small_size - 1.5
-        line_y = y + self.qr_size - size
+        caption_x = self.left + self.qr_size + 3 * mm
+        line_y = y - size
         for line in self.wrap(self.qr_caption, 46 * mm, size=size):
             self.text(canvas, caption_x, line_y, line, size=size)
             line_y -= self.line_height(size)
-        if number:
-            self.text(canvas, caption_x, line_y, f"Số: {number}", size=size)
-        return y
+        return line_y
+
+    def qr(self, canvas, y, url: str, *, number: str = "", number_y: float | None = None) -> None:
+        """The verification QR code on the left from `y` down, its number beside it."""
+        canvas.addLiteral(
+            inline_image_operators(qr_image(url), self.left, y - self.qr_size, self.qr_size)
+        )
+        if number and number_y is not None:
+            caption_x = self.left + self.qr_size + 3 * mm
+            self.text(canvas, caption_x, number_y, f"Số: {number}", size=self.small_size - 1.5)
 
     def foot(self, canvas, y, issuer: Issuer, recipients, verify_url, number) -> None:
         """ "Nơi nhận" and the QR code on the left, level with the signature on the right."""
-        left_y = self.recipients(canvas, y, recipients)
+
+        def draw() -> tuple[float, float | None]:
+            left_y = self.recipients(canvas, y, recipients)
+            self.signature(canvas, y, issuer)
+            number_y = self.draw_qr_caption(canvas, left_y) if verify_url else None
+            return left_y, number_y
+
+        key = ("foot", issuer, tuple(recipients), y, bool(verify_url))
+        left_y, number_y = self.reuse(canvas, key, draw)
         if verify_url:
-            self.qr(canvas, left_y, verify_url, number=number)
-        self.signature(canvas, y, issuer)
+            self.qr(canvas, left_y, verify_url, number=number, number_y=number_y)
 
     # The height `foot()` needs: the signature block, or "Nơi nhận" above the QR code.
     foot_height = 52 * mm

@@ -20,12 +20,9 @@ class BeneficiaryStatusRenderer(AdministrativeRenderer):
             canvas, y, ["GIẤY XÁC NHẬN", "ĐỐI TƯỢNG ĐANG HƯỞNG CHÍNH SÁCH AN SINH XÃ HỘI"]
         )
         for basis in document.legal_basis:
-            y = self.paragraph(canvas, y, basis, font=self.font_italic, first=10 * mm)
+            y = self.fixed_paragraph(canvas, y, basis, font=self.font_italic, first=10 * mm)
         y -= self.line_height() * 0.3
-        middle = (self.left + self.right) / 2
-        self.text(canvas, middle, y, f"{issuer.committee} {issuer.unit}".upper() + " XÁC NHẬN:",
-                  font=self.font_bold, align="center")  # fmt: skip
-        y -= self.line_height() * 1.4
+        y = self.centred_line(canvas, y, f"{issuer.committee} {issuer.unit}".upper() + " XÁC NHẬN:")
         y = self.field(canvas, y, "Họ và tên:", document.full_name)
         y = self.field(canvas, y, "Ngày sinh:", short_date(document.date_of_birth))
         y = self.field(canvas, y, "Mã an sinh xã hội:", document.ss_code)

@@ -28,12 +28,11 @@ class HouseholdPovertyRenderer(AdministrativeRenderer):
         y = self.header(canvas, issuer, document.number, document.issued_on)
         y = self.title(canvas, y, ["GIẤY CHỨNG NHẬN", f"{status} NĂM {document.year}"])
         for basis in document.legal_basis:
-            y = self.paragraph(canvas, y, basis, font=self.font_italic, first=10 * mm)
+            y = self.fixed_paragraph(canvas, y, basis, font=self.font_italic, first=10 * mm)
         y -= self.line_height() * 0.3
-        middle = (self.left + self.right) / 2
-        self.text(canvas, middle, y, f"{issuer.committee} {issuer.unit}".upper() + " CHỨNG NHẬN:",
-                  font=self.font_bold, align="center")  # fmt: skip
-        y -= self.line_height() * 1.4
+        y = self.centred_line(
+            canvas, y, f"{issuer.committee} {issuer.unit}".upper() + " CHỨNG NHẬN:"
+        )
         y = self.field(canvas, y, "Họ và tên chủ hộ:", document.head_name)
         y = self.field(canvas, y, "Dân tộc:", document.head_ethnicity or "—")
         y = self.field(canvas, y, "Số định danh cá nhân:", document.head_national_id or "—")

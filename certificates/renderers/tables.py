@@ -49,14 +49,18 @@ class RuledTables:
             else:
                 self.text(canvas, x + 3, baseline, value, font=font, size=fitted)
 
-        canvas.setLineWidth(0.5)
         top = y
-        for (heading, width, _), x in zip(columns, edges, strict=False):
-            parts = heading.split("\n")
-            baseline = top - (heading_height - len(parts) * self.line_height(size)) / 2 - size
-            for part in parts:
-                cell(x, width, "center", baseline, part, self.font_bold)
-                baseline -= self.line_height(size)
+
+        def headings() -> None:
+            for (heading, width, _), x in zip(columns, edges, strict=False):
+                parts = heading.split("\n")
+                baseline = top - (heading_height - len(parts) * self.line_height(size)) / 2 - size
+                for part in parts:
+                    cell(x, width, "center", baseline, part, self.font_bold)
+                    baseline -= self.line_height(size)
+
+        self.reuse(canvas, ("table", tuple(columns), top), headings)
+        canvas.setLineWidth(0.5)
         lines = [top, top - heading_height]
         current = top - heading_height
         drawn = 0

@@ -48,7 +48,9 @@ def test_valid_then_revoked_offline_with_a_fresh_list(issuer, today, published, 
 
     code, out, _ = run(url, "--keys", keys, "--status-list", listing)
     assert code == 0, out
-    assert "CÒN HIỆU LỰC" in out and certificate.number in out and certificate.subject_ss_code in out
+    assert (
+        "CÒN HIỆU LỰC" in out and certificate.number in out and certificate.subject_ss_code in out
+    )
     assert "cách đây 0 phút" in out
 
     services.certificate_revoke(actor=issuer, certificate_id=certificate.pk, reason="Sai")
@@ -61,7 +63,9 @@ def test_valid_then_revoked_offline_with_a_fresh_list(issuer, today, published, 
     assert code == 1 and "ĐÃ BỊ THU HỒI" in out
 
 
-def test_needs_no_database_with_downloaded_files(issuer, today, published, django_assert_num_queries):
+def test_needs_no_database_with_downloaded_files(
+    issuer, today, published, django_assert_num_queries
+):
     certificate = issue_household_certificate(issuer, poor_household())
     keys, listing = published()
     with django_assert_num_queries(0):
@@ -106,7 +110,10 @@ def test_rotate_signing_key_in_development(issuer, today):
     out = io.StringIO()
     call_command("rotate_signing_key", stdout=out)
     assert old.signing_key_id in out.getvalue()
-    assert SigningKey.objects.filter(retired_at__isnull=True).exclude(kid=old.signing_key_id).count() == 1
+    assert (
+        SigningKey.objects.filter(retired_at__isnull=True).exclude(kid=old.signing_key_id).count()
+        == 1
+    )
     status = io.StringIO()
     call_command("rotate_signing_key", "--status", stdout=status)
     assert f"{old.signing_key_id}: ngừng ký" in status.getvalue()
