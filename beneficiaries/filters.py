@@ -2,10 +2,6 @@
 
 import django_filters
 
-# Ids beyond a 64-bit integer are refused as bad input (400), not passed on to the database,
-# where SQLite raises OverflowError (a 500).
-ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
-
 from beneficiaries.models import (
     CATEGORY_CHOICES,
     Case,
@@ -15,6 +11,10 @@ from beneficiaries.models import (
     Programme,
     VitalStatus,
 )
+
+# Ids beyond a 64-bit integer are refused as bad input (400), not passed on to the database,
+# where SQLite raises OverflowError (a 500).
+ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class HouseholdFilter(django_filters.FilterSet):

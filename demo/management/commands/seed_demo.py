@@ -2,8 +2,9 @@
 
 import time
 
-from demo.seed import HOUSEHOLDS, demo_seed
 from django.core.management.base import BaseCommand
+
+from demo.seed import HOUSEHOLDS, demo_seed
 
 
 class Command(BaseCommand):
