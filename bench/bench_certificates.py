@@ -15,7 +15,9 @@ Variants, each one PDF of N pages (median of the runs):
 
 Each line prints `name value unit limit ratio`. The limit of a `_qr` line is the issue's target
 (150 pages/s on the 2-core machine); `_qr_vs_no_qr` lines compare with the no-QR figure of this
-same run. Exits 1 when a QR variant or the service is below the target.
+same run. `_cpu` lines count this process's CPU seconds instead of wall-clock ones: on a machine
+shared with other work they estimate what an idle machine does (rendering uses one core). Exits 1
+when a QR variant or the service is below the target in wall-clock time.
 """
 
 from __future__ import annotations
@@ -41,13 +43,15 @@ def line(name: str, value: float, unit: str, limit: float) -> None:
     print(f"{name} {value:.0f} {unit} {limit:.0f} {value / limit:.2f}", flush=True)
 
 
-def median_rate(pages: int, runs: int, render) -> float:
-    times = []
+def median_rate(pages: int, runs: int, render) -> tuple[float, float]:
+    """(pages per wall-clock second, pages per CPU second of this process), medians."""
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         render()
-        times.append(time.perf_counter() - started)
-    return pages / statistics.median(times)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return pages / statistics.median(wall), pages / statistics.median(cpu)
 
 
 def documents(pages: int):
@@ -147,11 +151,17 @@ def renderer_variants(pages: int, runs: int) -> bool:
                 yield dataclasses.replace(document, verify_url=url)
 
         renderer.render(docs[:5])  # fonts registered, caches warm
-        plain = median_rate(pages, runs, lambda r=renderer, d=docs: r.render(d, total=len(d)))
-        with_qr = median_rate(pages, runs, lambda r=renderer, s=signed: r.render(s(), total=pages))
+        plain, plain_cpu = median_rate(
+            pages, runs, lambda r=renderer, d=docs: r.render(d, total=len(d))
+        )
+        with_qr, with_qr_cpu = median_rate(
+            pages, runs, lambda r=renderer, s=signed: r.render(s(), total=pages)
+        )
         line(f"{kind}_no_qr", plain, "pages/s", TARGET_PAGES_PER_SECOND)
         line(f"{kind}_qr", with_qr, "pages/s", TARGET_PAGES_PER_SECOND)
         line(f"{kind}_qr_vs_no_qr", with_qr, "pages/s", plain)
+        line(f"{kind}_qr_cpu", with_qr_cpu, "pages/cpu-s", TARGET_PAGES_PER_SECOND)
+        line(f"{kind}_qr_vs_no_qr_cpu", with_qr_cpu, "pages/cpu-s", plain_cpu)
         ok &= with_qr >= TARGET_PAGES_PER_SECOND
     return ok
 
@@ -202,12 +212,13 @@ def service_variant(pages: int, runs: int) -> bool:
                     decision_date=date(2025, 1, 10), start_month=date(2025, 1, 1),
                 )  # fmt: skip
                 services.certificate_issue(actor=user, kind="beneficiary_status", case_id=case.pk)
-        rate = median_rate(
+        rate, rate_cpu = median_rate(
             pages,
             runs,
             lambda: printing.certificates_batch_print(actor=user, commune_code=COMMUNE),
         )
     line("batch_print_service", rate, "pages/s", TARGET_PAGES_PER_SECOND)
+    line("batch_print_service_cpu", rate_cpu, "pages/cpu-s", TARGET_PAGES_PER_SECOND)
     return rate >= TARGET_PAGES_PER_SECOND
 
 

@@ -146,3 +146,19 @@ def test_a_signed_token_the_registry_did_not_record_is_invalid_online(issuer, to
     certificate.save(update_fields=["token"])
     result = online.certificate_verify(token)
     assert result.status == "invalid" and result.reason == "unknown_certificate"
+
+
+def test_the_reason_is_stored_encrypted(issuer, today):
+    from django.db import connection
+
+    certificate = issue_household_certificate(issuer, poor_household())
+    services.certificate_revoke(
+        actor=issuer, certificate_id=certificate.pk, reason="Hộ đã chuyển đi"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT revocation_reason FROM certificates_certificate WHERE id = %s", [certificate.pk]
+        )
+        (stored,) = cursor.fetchone()
+    assert "chuyển" not in stored and stored.count(":") == 1  # keyid:ciphertext
+    assert "Hộ đã chuyển đi" not in str(AuditEvent.objects.values_list("data", flat=True))
