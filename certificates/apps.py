@@ -9,8 +9,15 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
 
         from certificates import signing
 
         if settings.REGISTRY_REQUIRE_KEYS_FROM_ENV:
-            signing.signing_key()  # refuse to start without the signing key in production
+            # Production: refuse to start without the signing key or the public address that
+            # every QR code points to.
+            if not settings.REGISTRY_PUBLIC_BASE_URL:
+                raise ImproperlyConfigured(
+                    "REGISTRY_PUBLIC_BASE_URL must be set in production (https://…)."
+                )
+            signing.signing_key()
