@@ -16,12 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # DEBUG is off, so the admin's and /api/docs/' static files are served by whitenoise from staticfiles/.
+# with_worker runs the web server and a job worker (db_worker) together; one Ctrl-C stops both.
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py with_worker runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -47,7 +47,7 @@ class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=12, unique=True)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="households")
     village = models.CharField(_("thôn/xóm/tổ dân phố"), max_length=120, blank=True)
-    address = EncryptedTextField(_("địa chỉ"))
+    address = EncryptedTextField(_("địa chỉ"), max_length=200)
     area = models.CharField(_("khu vực"), max_length=5, choices=Area.choices)
     head = models.ForeignKey(
         "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -67,28 +67,28 @@ class Household(models.Model):
 
 class Person(BlindIndexedModel):
     ss_code = models.CharField(_("mã an sinh xã hội"), max_length=14, unique=True)
-    national_id = EncryptedTextField(_("số định danh cá nhân"))
+    national_id = EncryptedTextField(_("số định danh cá nhân"), max_length=12)
     national_id_index = BlindIndexField(
         source="national_id", bits=NATIONAL_ID_INDEX_BITS, normaliser=crypto.normalise_digits
     )
-    full_name = EncryptedTextField(_("họ và tên"), null=False, blank=False)
+    full_name = EncryptedTextField(_("họ và tên"), max_length=100, null=False, blank=False)
     full_name_index = BlindIndexField(source="full_name", bits=FULL_NAME_INDEX_BITS)
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
-    ethnicity = EncryptedTextField(_("dân tộc"))
+    ethnicity = EncryptedTextField(_("dân tộc"), max_length=60)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     relation_to_head = models.CharField(
         _("quan hệ với chủ hộ"), max_length=10, choices=Relation.choices
     )
     # Denormalised from the household so that commune scoping is one indexed filter.
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="persons")
-    phone = EncryptedTextField(_("số điện thoại"))
+    phone = EncryptedTextField(_("số điện thoại"), max_length=10)
     phone_index = BlindIndexField(
         source="phone", bits=PHONE_INDEX_BITS, normaliser=crypto.normalise_phone
     )
-    street_address = EncryptedTextField(_("địa chỉ thường trú"))
-    hiv_status = EncryptedTextField(_("tình trạng HIV"))
-    custody_status = EncryptedTextField(_("tình trạng tạm giam/chấp hành án"))
+    street_address = EncryptedTextField(_("địa chỉ thường trú"), max_length=200)
+    hiv_status = EncryptedTextField(_("tình trạng HIV"), max_length=40)
+    custody_status = EncryptedTextField(_("tình trạng tạm giam/chấp hành án"), max_length=200)
     vital_status = models.CharField(
         _("tình trạng"), max_length=8, choices=VitalStatus.choices, default=VitalStatus.ALIVE
     )

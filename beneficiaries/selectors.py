@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.filters import CaseFilter, HouseholdFilter, PersonFilter
 from beneficiaries.identifiers import validate_ss_code
 from beneficiaries.models import Case, Household, Person, PovertyAssessment
-from registry import crypto
 from registry.access import ensure_commune_access, scope_to_user
 from registry.exceptions import NotFound, ValidationFailed
-from registry.fields import blind_index_field
+from registry.fields import blind_index_search
+from registry.models import User
 
 
 def _apply(filterset_class, data, queryset: QuerySet) -> QuerySet:
@@ -58,14 +58,14 @@ def person_get(*, user, person_id) -> Person:
 
 def persons_search(
     *,
-    user,
+    user: User,
     national_id: str | None = None,
     name: str | None = None,
     phone: str | None = None,
     commune: str | None = None,
 ) -> list[Person]:
-    """Search by personal data through blind indexes; truncation false positives are removed
-    after decryption. Never scans or decrypts a whole table."""
+    """Search by personal data through the blind indexes (`registry.fields.blind_index_search`);
+    every criterion given must match. Never scans or decrypts a whole table."""
     if not any([national_id, name, phone]):
         raise ValidationFailed(
             _("Cần ít nhất một tiêu chí: số định danh, họ tên hoặc số điện thoại."),
@@ -75,23 +75,14 @@ def persons_search(
     if commune:
         ensure_commune_access(user, commune)
         queryset = queryset.filter(commune_id=commune)
-    checks = []
-    if national_id:
-        wanted = crypto.normalise_digits(national_id)
-        field = blind_index_field(Person, "national_id")
-        queryset = queryset.filter(national_id_index__in=field.candidates(wanted))
-        checks.append(lambda p: crypto.normalise_digits(p.national_id or "") == wanted)
-    if name:
-        wanted_name = crypto.normalise_text(name)
-        field = blind_index_field(Person, "full_name")
-        queryset = queryset.filter(full_name_index__in=field.candidates(wanted_name))
-        checks.append(lambda p: crypto.normalise_text(p.full_name or "") == wanted_name)
-    if phone:
-        wanted_phone = crypto.normalise_phone(phone)
-        field = blind_index_field(Person, "phone")
-        queryset = queryset.filter(phone_index__in=field.candidates(wanted_phone))
-        checks.append(lambda p: crypto.normalise_phone(p.phone or "") == wanted_phone)
-    return [p for p in queryset.order_by("id") if all(check(p) for check in checks)]
+    wanted = {"national_id": national_id, "full_name": name, "phone": phone}
+    return blind_index_search(queryset, **{key: value for key, value in wanted.items() if value})
+
+
+def persons_with_national_id(national_id: str, *, exclude_pk: int | None = None) -> list[Person]:
+    """Everyone registered with this personal ID number, in any commune (duplicate check)."""
+    queryset = Person.objects.all() if exclude_pk is None else Person.objects.exclude(pk=exclude_pk)
+    return blind_index_search(queryset, national_id=national_id)
 
 
 def cases_list(*, user, filters: dict | None = None) -> QuerySet[Case]:

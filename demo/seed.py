@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from beneficiaries import entitlements, poverty
+from beneficiaries import builders, entitlements, poverty
 from beneficiaries.entitlements import age_on
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue
 from beneficiaries.models import (
@@ -202,6 +202,12 @@ def _build_assessments(
     return assessments
 
 
+def _refuse_problems(problems: list[builders.Problem]) -> None:
+    # The generator must only produce what a clerk could register; a problem is a bug here.
+    if problems:
+        raise RuntimeError(f"demo generated an invalid record: {problems[0].field}")
+
+
 def _write(plans: list[HouseholdPlan], users: dict, today: date) -> tuple[int, int, int, int]:
     gen = DemoGenerator(today, SEED + 1)  # a second stream, so case choices do not shift names
     household_codes: dict[str, list[str]] = {}
@@ -211,13 +217,20 @@ def _write(plans: list[HouseholdPlan], users: dict, today: date) -> tuple[int, i
         household_codes[commune.code] = household_codes_issue(commune.code, count) if count else []
     households = []
     for plan in plans:
+        values = builders.household_clean(
+            {
+                "village": plan.village,
+                "address": f"Số {plan.house_number}, {plan.village}, {plan.commune.name}, "
+                "tỉnh Quảng Trị",
+                "area": plan.commune.area,
+            }
+        )
+        _refuse_problems(builders.household_problems(values))
         households.append(
-            Household(
+            builders.household_build(
                 code=household_codes[plan.commune.code].pop(0),
-                commune_id=plan.commune.code,
-                village=plan.village,
-                address=f"Số {plan.house_number}, {plan.village}, {plan.commune.name}, tỉnh Quảng Trị",
-                area=plan.commune.area,
+                commune_code=plan.commune.code,
+                values=values,
             )
         )
     Household.objects.bulk_create(households, batch_size=500)
@@ -226,18 +239,21 @@ def _write(plans: list[HouseholdPlan], users: dict, today: date) -> tuple[int, i
     persons: list[tuple[Person, str]] = []
     for plan, household in zip(plans, households, strict=True):
         for member in plan.members:
-            person = Person(
-                ss_code=next(ss_codes),
-                national_id=member.national_id,
-                full_name=member.full_name,
-                sex=member.sex,
-                date_of_birth=member.date_of_birth,
-                ethnicity=plan.ethnicity,
-                household=household,
-                relation_to_head=member.relation,
-                commune_id=household.commune_id,
-                phone=member.phone,
-                street_address=household.address,
+            values = builders.person_clean(
+                {
+                    "national_id": member.national_id,
+                    "full_name": member.full_name,
+                    "sex": member.sex,
+                    "date_of_birth": member.date_of_birth,
+                    "ethnicity": plan.ethnicity,
+                    "relation_to_head": member.relation,
+                    "phone": member.phone,
+                    "street_address": household.address,
+                }
+            )
+            _refuse_problems(builders.person_problems(values, today=today))
+            person = builders.person_build(
+                ss_code=next(ss_codes), household=household, values=values
             )
             persons.append((person, plan.kind))
     # Encryption and blind indexes are computed per row by the fields, in bulk as well.

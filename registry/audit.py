@@ -53,6 +53,12 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_KEY_ACTIVATED = "certificate_key.activated", _("Dùng khóa ký mới")
     CERTIFICATE_KEY_ROTATED = "certificate_key.rotated", _("Xoay vòng khóa ký giấy chứng nhận")
     PAYMENT_LIST_PRINTED = "payment_list.printed", _("In danh sách chi trả")
+    # Background jobs (jobs app)
+    JOB_QUEUED = "job.queued", _("Đưa việc chạy nền vào hàng đợi")
+    JOB_STARTED = "job.started", _("Bắt đầu chạy việc nền")
+    JOB_REQUEUED = "job.requeued", _("Đưa lại việc bị gián đoạn vào hàng đợi")
+    JOB_DONE = "job.done", _("Việc chạy nền đã xong")
+    JOB_FAILED = "job.failed", _("Việc chạy nền thất bại")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
 
@@ -82,12 +88,16 @@ def audit_record(
     commune_code: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Record one event. `data` must hold ids, codes and field names only — never personal values."""
+    """Record one event. `data` must hold ids, codes and field names only — never personal values.
+
+    With `obj`, the object's type, id and commune (its `commune_id`) are taken from it.
+    """
     _require_transaction()
     action = AuditAction(action)
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
+        commune_code = commune_code or getattr(obj, "commune_id", "") or ""
     return AuditEvent.objects.create(
         actor=_actor(actor),
         action=action.value,

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
-from django.db import models
+from django.core import validators
+from django.db import connection, models
+from django.db.models import QuerySet
 
 from registry import crypto
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored as AES-GCM ciphertext bound to its model and column; cannot be filtered on."""
+    """Text stored as AES-GCM ciphertext bound to its model and column; cannot be filtered on.
+
+    `max_length` limits the plaintext (checked by `full_clean` and read by every form, serializer
+    and import that fills the field); the column itself holds the longer ciphertext, so the
+    limit is not part of the column's definition or of migrations.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
 
     @property
     def context(self) -> str:
@@ -93,6 +108,51 @@ class BlindIndexField(models.CharField):
         value = self.compute(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
+
+    def matches(self, stored: str | None, wanted: str) -> bool:
+        """Whether a decrypted value equals the wanted one after this index's normalisation."""
+        return stored is not None and self.normaliser(stored) == self.normaliser(wanted)
+
+
+def blind_index_search(queryset: QuerySet, **wanted: str) -> list[models.Model]:
+    """The rows whose decrypted fields equal `wanted` (source field → plaintext), in pk order.
+
+    Each criterion narrows the query in SQL through its blind index (one candidate per configured
+    root key, so search keeps working during an index rebuild); the indexes are truncated on
+    purpose (docs/encryption.md), so the candidates are then decrypted and compared, and the
+    false positives dropped. Never scans or decrypts a whole table.
+    """
+    fields = {source: blind_index_field(queryset.model, source) for source in wanted}
+    for source, field in fields.items():
+        candidates = field.candidates(wanted[source])
+        if not candidates:
+            return []
+        queryset = queryset.filter(**{f"{field.attname}__in": candidates})
+    return [
+        row
+        for row in queryset.order_by("pk")
+        if all(
+            field.matches(getattr(row, source), wanted[source]) for source, field in fields.items()
+        )
+    ]
+
+
+def blind_index_present(queryset: QuerySet, source: str, values: Iterable[str]) -> set[str]:
+    """Which of many plaintexts are stored in `source` (bulk imports): the candidates of every
+    value looked up in chunks under the backend's parameter limit, confirmed after decryption."""
+    field = blind_index_field(queryset.model, source)
+    values_by_candidate: dict[str, set[str]] = defaultdict(set)
+    for value in values:
+        for candidate in field.candidates(value):
+            values_by_candidate[candidate].add(value)
+    keys = sorted(values_by_candidate)
+    found: set[str] = set()
+    chunk_size = max(1, min((connection.features.max_query_params or 10_000) - 10, 5_000))
+    for start in range(0, len(keys), chunk_size):
+        rows = queryset.filter(**{f"{field.attname}__in": keys[start : start + chunk_size]})
+        for candidate, stored in rows.values_list(field.attname, source):
+            found.update(v for v in values_by_candidate[candidate] if field.matches(stored, v))
+    return found
 
 
 def blind_index_field(model: type[models.Model], source: str) -> BlindIndexField:

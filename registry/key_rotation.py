@@ -214,22 +214,31 @@ class _Table:
         return result
 
 
+@dataclass(frozen=True)
+class _Pace:
+    """How a rewrite runs: rows per transaction, progress reports, and the tests' pause hook."""
+
+    batch_size: int
+    progress: ProgressCallback | None
+    pause_per_batch: float
+
+
 def _run_batches(
     table: _Table,
+    report: RotationReport,
     *,
     stale_columns: list[str],
     read_columns: list[str],
     prefix: str,
     rewrite: Callable[[tuple], list[_Write]],
-    batch_size: int,
-    progress: ProgressCallback | None,
-    pause_per_batch: float,
-) -> tuple[int, int, int]:
-    """Rewrite stale rows in pk order, one transaction per batch. Returns (rows, values, lost).
+    pace: _Pace,
+) -> None:
+    """Rewrite stale rows in pk order, one transaction per batch, counting into `report`.
 
     A row is stale while any of its columns lacks `prefix`; once rewritten it no longer matches,
     which is what makes a re-run after a kill skip the finished part cheaply.
     """
+    batch_size, progress, pause_per_batch = pace.batch_size, pace.progress, pace.pause_per_batch
     label = table.model._meta.label_lower
     total = table.count_stale(stale_columns, prefix)
     done = values = lost = 0
@@ -257,7 +266,9 @@ def _run_batches(
         done += len(rows)
         if progress:
             progress(label, done, max(total, done))
-    return done, values, lost
+    report.rows[label] = done
+    report.values[label] = values
+    report.changed_concurrently += lost
 
 
 def _decrypt_or_fail(token: str, *, field: EncryptedTextField, pk) -> str:
@@ -304,19 +315,15 @@ def encrypted_values_rotate(
             return writes
 
         columns = [f.column for f in fields]
-        rows, values, lost = _run_batches(
+        _run_batches(
             _Table(model, using),
+            report,
             stale_columns=columns,
             read_columns=columns,
             prefix=prefix,
             rewrite=rewrite,
-            batch_size=batch_size,
-            progress=progress,
-            pause_per_batch=pause_per_batch,
+            pace=_Pace(batch_size, progress, pause_per_batch),
         )
-        report.rows[model._meta.label_lower] = rows
-        report.values[model._meta.label_lower] = values
-        report.changed_concurrently += lost
     return report
 
 
@@ -364,19 +371,15 @@ def blind_indexes_rebuild(
             return writes
 
         index_columns = [f.column for f in fields]
-        rows, values, lost = _run_batches(
+        _run_batches(
             _Table(model, using),
+            report,
             stale_columns=index_columns,
             read_columns=index_columns + [s.column for s in sources],
             prefix=prefix,
             rewrite=rewrite,
-            batch_size=batch_size,
-            progress=progress,
-            pause_per_batch=pause_per_batch,
+            pace=_Pace(batch_size, progress, pause_per_batch),
         )
-        report.rows[model._meta.label_lower] = rows
-        report.values[model._meta.label_lower] = values
-        report.changed_concurrently += lost
     return report
 
 

@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.view_sensitive",
         "beneficiaries.view_consistency_report",
         "registry.view_auditevent",
+        "jobs.view_any_job",
     ]
     + _CERTIFICATES,
 }
@@ -76,5 +77,5 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.name in {"registry", "beneficiaries", "payments", "certificates"}:
+    if sender.name in {"registry", "jobs", "beneficiaries", "payments", "certificates"}:
         sync_roles()

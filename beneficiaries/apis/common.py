@@ -42,7 +42,6 @@ def audit_unmasked_read(request, persons: Iterable) -> None:
             actor=request.user,
             action=AuditAction.PERSON_UNMASKED_READ,
             obj=person,
-            commune_code=person.commune_id,
             data={"path": request.path},
         )
 
@@ -66,7 +65,3 @@ class RegistryViewSet(viewsets.GenericViewSet):
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-    def require(self, permission: str) -> None:
-        if not self.request.user.has_perm(permission):
-            raise Forbidden()

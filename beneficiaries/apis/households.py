@@ -55,10 +55,8 @@ class HouseholdViewSet(RegistryViewSet):
         return Response(s.HouseholdOutput(household).data)
 
     def partial_update(self, request, pk=None):
-        household = selectors.household_get(user=request.user, household_id=pk)
         changes = self.valid(s.HouseholdPatch, request.data)
-        services.household_update(actor=request.user, household_id=household.pk, changes=changes)
-        household = selectors.household_get(user=request.user, household_id=household.pk)
+        household = services.household_update(actor=request.user, household_id=pk, changes=changes)
         return Response(s.HouseholdOutput(household).data)
 
     @extend_schema(
@@ -74,15 +72,11 @@ class HouseholdViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="poverty-assessments")
     def poverty_assessments(self, request, pk=None):
-        household = selectors.household_get(user=request.user, household_id=pk)
         if request.method == "GET":
             assessments = selectors.poverty_assessments_list(user=request.user, household_id=pk)
             return paginate(self, assessments, s.PovertyAssessmentOutput)
-        self.require("beneficiaries.add_povertyassessment")
         data = self.valid(s.PovertyAssessmentInput, request.data)
-        assessment = services.poverty_assessment_record(
-            actor=request.user, household_id=household.pk, **data
-        )
+        assessment = services.poverty_assessment_record(actor=request.user, household_id=pk, **data)
         return Response(s.PovertyAssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))

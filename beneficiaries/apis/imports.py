@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,19 +18,9 @@ from beneficiaries.imports import (
     persons_import,
     persons_import_template,
 )
-from registry.exceptions import Forbidden
-
-
-class CanImportPersons(BasePermission):
-    """401 without a login; 403 envelope without `beneficiaries.import_persons`, before the
-    upload is parsed."""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if not request.user.has_perm(IMPORT_PERMISSION):
-            raise Forbidden()
-        return True
+from beneficiaries.imports.job import import_runs_in_background, persons_import_start
+from jobs.apis import JobSerializer
+from registry.api.permissions import requires
 
 
 class PersonsImportInput(serializers.Serializer):
@@ -73,7 +63,7 @@ class PersonsImportError(serializers.Serializer):
 
 
 class PersonsImportApi(APIView):
-    permission_classes = [CanImportPersons]
+    permission_classes = [requires(IMPORT_PERMISSION)]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -84,11 +74,16 @@ class PersonsImportApi(APIView):
             "Kiểm tra mọi dòng (bắt buộc, mã xã thuộc xã được giao, ngày sinh, giới tính, quan "
             "hệ, số định danh, số điện thoại, trùng trong tệp và trùng với sổ, mỗi hộ mới đúng "
             "một chủ hộ) rồi lưu tất cả trong một giao dịch, hoặc không lưu gì và trả về danh "
-            "sách lỗi theo dòng và cột. `dry_run=1`: chỉ kiểm tra."
+            "sách lỗi theo dòng và cột. `dry_run=1`: chỉ kiểm tra. Tệp lớn hơn "
+            "REGISTRY_IMPORT_BACKGROUND_BYTES (mặc định 256 KiB) chạy nền: trả 202 với việc "
+            "(GET /api/v1/jobs/{id}/), kết quả của việc là {created, households_created} hoặc "
+            "lỗi import_invalid với cùng danh sách dòng. Gửi lại cùng tệp khi việc đang chạy: "
+            "409 job_already_running với job_id."
         ),
         request={"multipart/form-data": PersonsImportInput},
         responses={
             200: PersonsImportOutput,
+            202: OpenApiResponse(JobSerializer, description="Tệp lớn: việc chạy nền."),
             400: OpenApiResponse(
                 PersonsImportError,
                 description="`import_invalid` (lỗi theo dòng, không lưu gì) hoặc "
@@ -101,6 +96,14 @@ class PersonsImportApi(APIView):
     def post(self, request):
         serializer = PersonsImportInput(data=request.data)
         serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if import_runs_in_background(upload, dry_run=serializer.validated_data["dry_run"]):
+            job = persons_import_start(actor=request.user, file=upload)
+            return Response(
+                JobSerializer(job).data,
+                status=202,
+                headers={"Location": f"/api/v1/jobs/{job.pk}/"},
+            )
         result = persons_import(
             actor=request.user,
             file=serializer.validated_data["file"],

@@ -72,8 +72,7 @@ class PersonViewSet(RegistryViewSet):
         return self._respond_many(request, persons)
 
     def create(self, request):
-        data = dict(self.valid(s.PersonInput, request.data))
-        selectors.household_get(user=request.user, household_id=data["household_id"])
+        data = self.valid(s.PersonInput, request.data)
         person = services.person_register(actor=request.user, **data)
         return Response(s.PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
@@ -81,9 +80,8 @@ class PersonViewSet(RegistryViewSet):
         return self._respond_one(request, selectors.person_get(user=request.user, person_id=pk))
 
     def partial_update(self, request, pk=None):
-        person = selectors.person_get(user=request.user, person_id=pk)
         changes = self.valid(s.PersonPatch, request.data)
-        person = services.person_update(actor=request.user, person_id=person.pk, changes=changes)
+        person = services.person_update(actor=request.user, person_id=pk, changes=changes)
         return Response(s.PersonOutput(person).data)
 
     @extend_schema(
@@ -107,9 +105,8 @@ class PersonViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["post"])
     def death(self, request, pk=None):
-        person = selectors.person_get(user=request.user, person_id=pk)
         data = self.valid(s.DeathInput, request.data)
-        person = services.person_record_death(actor=request.user, person_id=person.pk, **data)
+        person = services.person_record_death(actor=request.user, person_id=pk, **data)
         return Response(s.PersonOutput(person).data)
 
     @extend_schema(
@@ -117,10 +114,8 @@ class PersonViewSet(RegistryViewSet):
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
-        person = selectors.person_get(user=request.user, person_id=pk)
         data = self.valid(s.MoveInput, request.data)
-        selectors.household_get(user=request.user, household_id=data["household_id"])
-        person = services.person_move(actor=request.user, person_id=person.pk, **data)
+        person = services.person_move(actor=request.user, person_id=pk, **data)
         return Response(s.PersonOutput(person).data)
 
     @extend_schema(summary="Lịch sử thay đổi", responses=s.HistoryOutput(many=True))

@@ -5,23 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beneficiaries.consistency import PERMISSION, FindingKind, consistency_report_build
-from registry.exceptions import Forbidden
-
-
-class CanViewConsistencyReport(BasePermission):
-    """401 without a login; 403 envelope without `view_consistency_report` (approver, auditor)."""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if not request.user.has_perm(PERMISSION):
-            raise Forbidden()
-        return True
+from registry.api.permissions import requires
 
 
 class ConsistencyReportQuery(serializers.Serializer):
@@ -54,7 +42,7 @@ class ConsistencyReportOutput(serializers.Serializer):
 
 
 class ConsistencyReportApi(APIView):
-    permission_classes = [CanViewConsistencyReport]
+    permission_classes = [requires(PERMISSION)]
 
     @extend_schema(
         tags=["reports"],

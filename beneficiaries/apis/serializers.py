@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from beneficiaries.builders import max_length
 from beneficiaries.models import (
     CATEGORY_CHOICES,
     Area,
     Deprivation,
     DisabilityLevel,
+    Household,
+    Person,
     Programme,
     Relation,
     Sex,
@@ -16,6 +19,9 @@ from beneficiaries.models import (
 )
 from registry.api.fields import MoneyField, MonthField, StrictDateField
 from registry.masking import mask_national_id, mask_phone
+
+# Room for the spaces and dots people type in a phone number.
+PHONE_INPUT_MAX_LENGTH = 20
 
 # --- Households ---
 
@@ -40,17 +46,27 @@ class HouseholdOutput(serializers.Serializer):
 
 class HouseholdInput(serializers.Serializer):
     commune_code = serializers.CharField(max_length=5)
-    village = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    village = serializers.CharField(
+        max_length=max_length(Household, "village"), required=False, allow_blank=True, default=""
+    )
     address = serializers.CharField(
-        max_length=500, required=False, allow_null=True, allow_blank=True
+        max_length=max_length(Household, "address"),
+        required=False,
+        allow_null=True,
+        allow_blank=True,
     )
     area = serializers.ChoiceField(choices=Area.choices)
 
 
 class HouseholdPatch(serializers.Serializer):
-    village = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    village = serializers.CharField(
+        max_length=max_length(Household, "village"), required=False, allow_blank=True
+    )
     address = serializers.CharField(
-        max_length=500, required=False, allow_null=True, allow_blank=True
+        max_length=max_length(Household, "address"),
+        required=False,
+        allow_null=True,
+        allow_blank=True,
     )
     area = serializers.ChoiceField(choices=Area.choices, required=False)
     head_person_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -124,30 +140,30 @@ class PersonOutput(serializers.Serializer):
         return not self._unmasked()
 
 
-class PersonInput(serializers.Serializer):
-    household_id = serializers.IntegerField(min_value=1)
-    national_id = serializers.CharField(
-        max_length=12, required=False, allow_null=True, allow_blank=True
+def _optional_text(model, field: str) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length(model, field), required=False, allow_null=True, allow_blank=True
     )
-    full_name = serializers.CharField(max_length=200)
+
+
+class PersonInput(serializers.Serializer):
+    """Shapes only; the rules (limits from the model, ID agreeing with sex and birth year, phone
+    format …) are `beneficiaries.builders.person_problems`, shared with the import and the demo."""
+
+    household_id = serializers.IntegerField(min_value=1)
+    national_id = _optional_text(Person, "national_id")
+    full_name = serializers.CharField(max_length=max_length(Person, "full_name"))
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = StrictDateField()
-    ethnicity = serializers.CharField(
-        max_length=60, required=False, allow_null=True, allow_blank=True
-    )
+    ethnicity = _optional_text(Person, "ethnicity")
     relation_to_head = serializers.ChoiceField(choices=Relation.choices)
-    phone = serializers.RegexField(
-        r"^(\+84|0)\d{9}$", required=False, allow_null=True, allow_blank=True, max_length=13
+    # "+84 912 345 678" is accepted and stored as "0912345678".
+    phone = serializers.CharField(
+        max_length=PHONE_INPUT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
     )
-    street_address = serializers.CharField(
-        max_length=500, required=False, allow_null=True, allow_blank=True
-    )
-    hiv_status = serializers.CharField(
-        max_length=40, required=False, allow_null=True, allow_blank=True
-    )
-    custody_status = serializers.CharField(
-        max_length=200, required=False, allow_null=True, allow_blank=True
-    )
+    street_address = _optional_text(Person, "street_address")
+    hiv_status = _optional_text(Person, "hiv_status")
+    custody_status = _optional_text(Person, "custody_status")
     vital_status = serializers.ChoiceField(
         choices=[VitalStatus.ALIVE, VitalStatus.MISSING], required=False, default=VitalStatus.ALIVE
     )

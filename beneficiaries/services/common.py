@@ -7,7 +7,7 @@ import unicodedata
 from django.db import models
 
 from registry.access import ensure_commune_access
-from registry.exceptions import NotFound, ValidationFailed
+from registry.exceptions import Forbidden, NotFound, ValidationFailed
 from registry.models import User
 
 
@@ -20,11 +20,26 @@ def invalid(field: str, message, code: str = "invalid") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field: [message]})
 
 
-def locked(model: type[models.Model], pk: int, actor: User):
-    """Lock one row the actor may touch; 404 when missing or outside the actor's communes."""
+# Primary keys are 64-bit integers; a longer number from a URL is simply not found.
+MAX_PK = 2**63 - 1
+
+
+def locked(model: type[models.Model], pk: int | str, actor: User, *, permission: str = ""):
+    """Lock one row the actor may touch; 404 when missing or outside the actor's communes.
+
+    This is where a write checks the actor's communes (once per request): views pass the id
+    from the URL straight through. `permission`, for a write whose role is not checked by the
+    endpoint (a sub-resource read by more roles than may write it), is checked after the row is
+    found, so another commune's row is 404 for everyone, as for any read.
+    """
     try:
+        pk = int(pk)
+        if not 0 < pk <= MAX_PK:
+            raise ValueError
         obj = model.objects.select_for_update().get(pk=pk)
-    except model.DoesNotExist:
+    except (model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     ensure_commune_access(actor, obj.commune_id)
+    if permission and not actor.has_perm(permission):
+        raise Forbidden()
     return obj

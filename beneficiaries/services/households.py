@@ -7,16 +7,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries import poverty
+from beneficiaries import builders, poverty
 from beneficiaries.identifiers import household_codes_issue
 from beneficiaries.models import Deprivation, Household, PovertyAssessment, Relation
-from beneficiaries.services.common import invalid, locked, nfc
+from beneficiaries.services.common import invalid, locked
 from registry.access import ensure_commune_access
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import Conflict
 from registry.models import Commune, User
-
-HOUSEHOLD_FIELDS = ("village", "address", "area")
 
 
 def household_register(
@@ -25,13 +23,11 @@ def household_register(
     if not Commune.objects.filter(code=commune_code).exists():
         raise invalid("commune_code", _("Mã xã không tồn tại."), "invalid_commune")
     ensure_commune_access(actor, commune_code)
+    values = builders.household_clean({"village": village, "address": address, "area": area})
+    builders.raise_first(builders.household_problems(values))
     with transaction.atomic(durable=True):
-        household = Household(
-            code=household_codes_issue(commune_code)[0],
-            commune_id=commune_code,
-            village=nfc(village) or "",
-            address=nfc(address),
-            area=area,
+        household = builders.household_build(
+            code=household_codes_issue(commune_code)[0], commune_code=commune_code, values=values
         )
         household.full_clean()
         household.save()
@@ -47,11 +43,11 @@ def household_register(
 def household_update(*, actor: User, household_id: int, changes: dict) -> Household:
     with transaction.atomic(durable=True):
         household = locked(Household, household_id, actor)
-        changed = []
-        for field in HOUSEHOLD_FIELDS:
-            if field in changes and getattr(household, field) != nfc(changes[field]):
-                setattr(household, field, nfc(changes[field]))
-                changed.append(field)
+        values = builders.household_clean(changes)
+        builders.raise_first(builders.household_problems(values))
+        changed = [key for key, value in values.items() if getattr(household, key) != value]
+        for key in changed:
+            setattr(household, key, values[key])
         if "head_person_id" in changes:
             head_id = changes["head_person_id"]
             if head_id is not None and not household.members.filter(pk=head_id).exists():
@@ -71,7 +67,6 @@ def household_update(*, actor: User, household_id: int, changes: dict) -> Househ
             actor=actor,
             action=AuditAction.HOUSEHOLD_UPDATED,
             obj=household,
-            commune_code=household.commune_id,
             data={"fields": changed},
         )
     return household
@@ -86,7 +81,9 @@ def poverty_assessment_record(
     deprivations: list[str],
 ) -> PovertyAssessment:
     with transaction.atomic(durable=True):
-        household = locked(Household, household_id, actor)
+        household = locked(
+            Household, household_id, actor, permission="beneficiaries.add_povertyassessment"
+        )
         classification, threshold = poverty.assess(
             year=year,
             area=household.area,

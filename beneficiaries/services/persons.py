@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries import entitlements
-from beneficiaries.identifiers import ss_codes_issue, validate_national_id
+from beneficiaries import builders, entitlements, selectors
+from beneficiaries.identifiers import ss_codes_issue
 from beneficiaries.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -20,17 +20,12 @@ from beneficiaries.models import (
     VitalStatus,
 )
 from beneficiaries.services.cases import cases_close_open
-from beneficiaries.services.common import invalid, locked, nfc
+from beneficiaries.services.common import invalid, locked
 from registry.audit import AuditAction, audit_record
 from registry.counters import Counter
 from registry.exceptions import Conflict, InvalidTransition
 from registry.fields import blind_index_field
 from registry.models import User
-
-PERSON_FIELDS = (
-    "national_id", "full_name", "sex", "date_of_birth", "ethnicity", "relation_to_head",
-    "phone", "street_address", "hiv_status", "custody_status", "vital_status",
-)  # fmt: skip
 
 
 def national_id_buckets_lock(national_ids: list[str]) -> None:
@@ -55,55 +50,42 @@ def national_id_buckets_lock(national_ids: list[str]) -> None:
         )
 
 
-def persons_with_national_id(national_id: str, *, exclude_pk: int | None = None) -> list[Person]:
-    """Exact matches by national ID: blind-index candidates, then decrypted comparison."""
-    candidates = blind_index_field(Person, "national_id").candidates(national_id)
-    if not candidates:
-        return []
-    matches = Person.objects.filter(national_id_index__in=candidates)
-    if exclude_pk is not None:
-        matches = matches.exclude(pk=exclude_pk)
-    return [p for p in matches if p.national_id == national_id]
-
-
-def _check_person_facts(values: dict, *, exclude_pk: int | None = None) -> None:
-    if values.get("national_id"):
-        validate_national_id(
-            values["national_id"], sex=values["sex"], date_of_birth=values["date_of_birth"]
-        )
-        national_id_buckets_lock([values["national_id"]])
-        if persons_with_national_id(values["national_id"], exclude_pk=exclude_pk):
-            message = _("Số định danh cá nhân này đã được đăng ký cho người khác.")
-            raise Conflict(message, code="duplicate_national_id", fields={"national_id": [message]})
-    if values["date_of_birth"] > timezone.localdate():
-        raise invalid("date_of_birth", _("Ngày sinh không được ở tương lai."))
-    if not (values.get("full_name") or "").strip():
-        raise invalid("full_name", _("Họ và tên không được để trống."), "required")
-
-
-def person_register(*, actor: User, household_id: int, **values) -> Person:
-    values = {key: nfc(value) for key, value in values.items()}
-    values.setdefault("vital_status", VitalStatus.ALIVE)
-    if values["vital_status"] == VitalStatus.DECEASED:
+def _refuse_death_by_update(values: dict) -> None:
+    if values.get("vital_status") == VitalStatus.DECEASED:
         raise invalid(
             "vital_status",
             _("Ghi nhận người mất bằng thao tác riêng (death)."),
             "use_death_action",
         )
+
+
+def _refuse_duplicate_national_id(national_id: str | None, *, exclude_pk: int | None) -> None:
+    """Under the number's bucket lock, so a concurrent registration of it waits and then fails."""
+    if not national_id:
+        return
+    national_id_buckets_lock([national_id])
+    if selectors.persons_with_national_id(national_id, exclude_pk=exclude_pk):
+        message = _("Số định danh cá nhân này đã được đăng ký cho người khác.")
+        raise Conflict(message, code="duplicate_national_id", fields={"national_id": [message]})
+
+
+def person_register(*, actor: User, household_id: int, **values) -> Person:
+    values = builders.person_clean({"vital_status": VitalStatus.ALIVE, **values})
+    _refuse_death_by_update(values)
+    builders.raise_first(builders.person_problems(values, today=timezone.localdate()))
     with transaction.atomic(durable=True):
         household = locked(Household, household_id, actor)
-        _check_person_facts(values)
+        _refuse_duplicate_national_id(values.get("national_id"), exclude_pk=None)
         if values["relation_to_head"] == Relation.HEAD and household.head_id is not None:
             raise Conflict(
                 _("Hộ này đã có chủ hộ."),
                 code="household_has_head",
                 fields={"relation_to_head": [_("Hộ này đã có chủ hộ.")]},
             )
-        person = Person(
+        person = builders.person_build(
             ss_code=ss_codes_issue(household.commune.province_id)[0],
             household=household,
-            commune_id=household.commune_id,
-            **{key: values.get(key) for key in PERSON_FIELDS},
+            values=values,
         )
         person.full_clean(exclude=["national_id_index", "full_name_index", "phone_index"])
         person.save()
@@ -114,36 +96,26 @@ def person_register(*, actor: User, household_id: int, **values) -> Person:
             actor=actor,
             action=AuditAction.PERSON_REGISTERED,
             obj=person,
-            commune_code=person.commune_id,
             data={"household_id": household.pk},
         )
     return person
 
 
 def person_update(*, actor: User, person_id: int, changes: dict) -> Person:
-    changes = {key: nfc(value) for key, value in changes.items() if key in PERSON_FIELDS}
+    changes = builders.person_clean(changes)
+    _refuse_death_by_update(changes)
     with transaction.atomic(durable=True):
         person = locked(Person, person_id, actor)
-        if changes.get("vital_status") == VitalStatus.DECEASED:
-            raise invalid(
-                "vital_status",
-                _("Ghi nhận người mất bằng thao tác riêng (death)."),
-                "use_death_action",
-            )
         if person.vital_status == VitalStatus.DECEASED and "vital_status" in changes:
             raise InvalidTransition(_("Người này đã được ghi nhận là đã mất."))
         changed = [key for key, value in changes.items() if getattr(person, key) != value]
         for key in changed:
             setattr(person, key, changes[key])
-        if {"national_id", "sex", "date_of_birth", "full_name"} & set(changed):
-            facts = {key: getattr(person, key) for key in PERSON_FIELDS}
-            if "national_id" not in changed:
-                facts["national_id"] = None  # unchanged number: only re-check agreement below
-            _check_person_facts(facts, exclude_pk=person.pk)
-            if person.national_id and "national_id" not in changed:
-                validate_national_id(
-                    person.national_id, sex=person.sex, date_of_birth=person.date_of_birth
-                )
+        # The whole record is checked again: a new birth year must still agree with the number.
+        values = {key: getattr(person, key) for key in builders.PERSON_FIELDS}
+        builders.raise_first(builders.person_problems(values, today=timezone.localdate()))
+        if "national_id" in changed:
+            _refuse_duplicate_national_id(person.national_id, exclude_pk=person.pk)
         if changes.get("relation_to_head") == Relation.HEAD and "relation_to_head" in changed:
             head_id = person.household.head_id
             if head_id not in (None, person.pk):
@@ -155,7 +127,6 @@ def person_update(*, actor: User, person_id: int, changes: dict) -> Person:
             actor=actor,
             action=AuditAction.PERSON_UPDATED,
             obj=person,
-            commune_code=person.commune_id,
             data={"fields": changed},
         )
     return person
@@ -182,7 +153,6 @@ def person_record_death(*, actor: User, person_id: int, date_of_death: date) -> 
             actor=actor,
             action=AuditAction.PERSON_DEATH_RECORDED,
             obj=person,
-            commune_code=person.commune_id,
             data={"stopped_case_ids": stopped, "last_paid_month": last_month.isoformat()},
         )
     return person
@@ -248,14 +218,12 @@ def person_move(
                 )
                 reopened.append(new.pk)
                 audit_record(
-                    actor=actor, action=AuditAction.CASE_CREATED, obj=new, commune_code=new.commune_id,
-                    data={"moved_from_case_id": old.pk},
+                    actor=actor, action=AuditAction.CASE_CREATED, obj=new, data={"moved_from_case_id": old.pk},
                 )  # fmt: skip
         audit_record(
             actor=actor,
             action=AuditAction.PERSON_MOVED,
             obj=person,
-            commune_code=person.commune_id,
             data={
                 "from_household_id": old_household.pk,
                 "to_household_id": target.pk,

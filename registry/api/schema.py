@@ -22,8 +22,9 @@ ERROR_BODY_SCHEMA = {
         "authentication_failed, invalid_credentials, permission_denied, csrf_failed, not_found, "
         "method_not_allowed, unsupported_media_type, parse_error, invalid, invalid_national_id "
         "and other field-specific codes, conflict, invalid_transition, request_too_large, "
-        "throttled, import_invalid, server_error, …); `message` is for people, in the language "
-        "of Accept-Language; `fields` maps each invalid field to its messages."
+        "throttled, import_invalid, job_already_running, server_error, …); `message` is for "
+        "people, in the language of Accept-Language; `fields` maps each invalid field to its "
+        "messages."
     ),
     "properties": {
         "code": {"type": "string"},
@@ -35,6 +36,10 @@ ERROR_BODY_SCHEMA = {
         "request_id": {
             "type": "string",
             "description": "Only on server_error: quote it when reporting the failure.",
+        },
+        "job_id": {
+            "type": "integer",
+            "description": "Only on job_already_running: the job already running.",
         },
         "rows": {
             "type": "array",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
     path("admin-units/provinces/", ProvinceListApi.as_view(), name="api-provinces"),
     path("admin-units/communes/", CommuneListApi.as_view(), name="api-communes"),
+    path("", include("jobs.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("certificates.urls")),
 ]

@@ -53,10 +53,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "registry",
+    "jobs",
     "beneficiaries",
     "payments",
     "certificates",
     "demo",
+    # Django's Tasks framework (backport) and its database backend; after "jobs", whose
+    # db_worker command extends the package's worker and must win the command name.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -140,14 +145,28 @@ REGISTRY_ENCRYPTION_KEYS = os.environ.get("REGISTRY_ENCRYPTION_KEYS", "")
 REGISTRY_BLIND_INDEX_KEY = os.environ.get("REGISTRY_BLIND_INDEX_KEY", "")
 REGISTRY_KEY_FILE = VAR_DIR / "encryption_keys.json"
 REGISTRY_REQUIRE_KEYS_FROM_ENV = False
-# Imports: most rows per file, and the age from which a personal ID number is required
-# (Law on Identification 2023: a card from 14; younger children may not have the number yet).
+# Imports: most rows per file, and the age from which a person in a file must carry a personal
+# ID number (Law on Identification 2023: a card from 14; younger children may not have the
+# number yet). A file must, because its rows are matched against the registry by that number;
+# at the desk (API, web) a person whose number is not at hand can be completed later.
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", 50_000))
 REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE = int(
     os.environ.get("REGISTRY_IMPORT_NATIONAL_ID_REQUIRED_FROM_AGE", 14)
 )
 # Accept personal ID numbers whose first three digits are a country code (born abroad).
 REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES = env_bool("REGISTRY_ACCEPT_FOREIGN_BIRTH_CODES", False)
+
+# Background jobs (jobs app): Django's Tasks framework on its database backend; every worker runs
+# `manage.py db_worker`. A running job's lease is renewed by a heartbeat; a job whose lease has
+# expired (its worker died) is re-queued by any worker's sweeper, at most MAX_ATTEMPTS runs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+REGISTRY_JOBS_LEASE_SECONDS = float(os.environ.get("REGISTRY_JOBS_LEASE_SECONDS", 60))
+REGISTRY_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("REGISTRY_JOBS_HEARTBEAT_SECONDS", 10))
+REGISTRY_JOBS_SWEEP_SECONDS = float(os.environ.get("REGISTRY_JOBS_SWEEP_SECONDS", 15))
+REGISTRY_JOBS_MAX_ATTEMPTS = int(os.environ.get("REGISTRY_JOBS_MAX_ATTEMPTS", 3))
+# Import files larger than this run as a job (202 with the job); smaller ones and dry runs
+# answer at once.
+REGISTRY_IMPORT_BACKGROUND_BYTES = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_BYTES", 262_144))
 
 # The consistency report's checks, in report order: (finding kind, check function). Each app lists
 # its own here (payments adds shared_payment_account); see beneficiaries/consistency/__init__.py.
@@ -182,6 +201,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "registry.api.schema.RegistryAutoSchema",
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "registry.api.metadata.RegistryMetadata",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("REGISTRY_TOKEN_THROTTLE", "10/min")},
     # Throttles key on REMOTE_ADDR; behind N reverse proxies set REGISTRY_NUM_PROXIES=N so the
     # client address is read from X-Forwarded-For (which a client could otherwise forge).

@@ -30,6 +30,7 @@ from certificates import services as certificate_services
 from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
+from tests.jobs.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ class Place:
     submitted: object = None
     approved: object = None
     suspended: object = None
+    job: object = None  # started by the commune's social worker (not a matrix user)
     certificate: object = None  # a beneficiary-status certificate of `approved`
 
 
@@ -129,6 +131,7 @@ def _place(commune: str, target: str) -> Place:
     place.suspended = services.case_suspend(
         actor=boss, case_id=approved[1].pk, reason="Đi vắng", from_month=date(2026, 6, 1)
     )
+    place.job = JobFactory(started_by=worker, commune_code=commune)
     place.certificate = certificate_services.certificate_issue(
         actor=boss, kind="beneficiary_status", case_id=place.approved.pk
     )
@@ -447,6 +450,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/verify/keys/"): Row(lambda w, t: (f"{V1}/verify/keys/", None), everyone()),
     ("GET", "/api/v1/verify/status-list/"): Row(
         lambda w, t: (f"{V1}/verify/status-list/", None), everyone()
+    ),
+    # Jobs: only the user who started one, and auditors, see it (no matrix user started these).
+    ("GET", "/api/v1/jobs/"): Row(lambda w, t: (f"{V1}/jobs/", None), everyone()),
+    ("GET", "/api/v1/jobs/{id}/"): Row(
+        lambda w, t: (f"{V1}/jobs/{w[t].job.pk}/", None), {**everyone(404), "auditor": (200, 200)}
     ),
     # Reports.
     ("GET", "/api/v1/reports/consistency/"): Row(

@@ -5,8 +5,12 @@ the whole Django stack, middleware included, in this process and this test's tra
 calls every operation it finds, as each role, with generated valid and invalid input. It is
 generic over the schema, so endpoints added later are fuzzed without touching this file.
 
-Run it alone with `pytest tests/api/test_schema_fuzz.py -m slow`; REGISTRY_FUZZ_EXAMPLES sets the
-examples per operation and generation mode (default 15).
+Two phases per operation: schemathesis' coverage phase (boundary values, missing and wrong-typed
+parameters, wrong content types, and every HTTP method the schema does not list for the path —
+which must answer 405 with `Allow`), then hypothesis-generated valid and invalid input. Run it
+alone with `pytest tests/api/test_schema_fuzz.py -m slow`; REGISTRY_FUZZ_EXAMPLES sets the
+generated examples per operation and generation mode (default 10), REGISTRY_FUZZ_COVERAGE_CASES
+the most coverage cases per operation besides the method probes (default 20).
 """
 
 from __future__ import annotations
@@ -30,11 +34,17 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import GenerationConfig
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.generation.meta import CoverageScenario
+from schemathesis.generation.overrides import Override
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from beneficiaries.models import Case, CaseStatus
@@ -42,7 +52,8 @@ from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person, make_user
 
 ROLES = ("social_worker", "approver", "payment_officer", "auditor")
-MAX_EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "15"))
+MAX_EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "10"))
+MAX_COVERAGE_CASES = int(os.environ.get("REGISTRY_FUZZ_COVERAGE_CASES", "20"))
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "413"}
 
 
@@ -245,6 +256,34 @@ def modes_for(operation) -> list[GenerationMode]:
     return [GenerationMode.POSITIVE]
 
 
+def cover_operation(operation, headers: dict) -> tuple[int, int]:
+    """The coverage phase's deterministic cases, undocumented methods included.
+
+    Returns (cases sent, undocumented-method probes among them)."""
+    cases = CoverageGenerator(
+        operation=operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=GenerationConfig(deterministic=True),
+        auth_storage=None,
+        override=Override(),
+        feedback=FeedbackSources(),
+    )
+    count = others = probes = 0
+    for case in cases:
+        # Every undocumented method is sent; of the other scenarios, the first MAX_COVERAGE_CASES.
+        is_method_probe = case.meta.phase.data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD
+        if is_method_probe:
+            probes += 1
+        elif others >= MAX_COVERAGE_CASES:
+            continue
+        else:
+            others += 1
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=[*CHECKS, unsupported_method], headers=headers)
+        count += 1
+    return count, probes
+
+
 def fuzz_operation(operation, mode: GenerationMode, headers: dict, known_ids) -> None:
     @given(case=operation_strategy(operation, mode, known_ids))
     @settings(
@@ -271,9 +310,14 @@ def test_fuzz_every_operation_as_role(role, wsgi_app, known_ids):
     headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
 
-    failures, fuzzed = [], 0
+    failures, fuzzed, covered, probes = [], 0, 0, 0
     for result in schema.get_all_operations():
         operation = result.ok()
+        try:
+            sent, probed = cover_operation(operation, headers)
+            covered, probes = covered + sent, probes + probed
+        except (Exception, BaseExceptionGroup) as exc:
+            failures.append(f"[{role}] {operation.label} (coverage):\n{exc}")
         for mode in modes_for(operation):
             try:
                 fuzz_operation(operation, mode, headers, known_ids)
@@ -283,4 +327,47 @@ def test_fuzz_every_operation_as_role(role, wsgi_app, known_ids):
                 failures.append(f"[{role}] {operation.label} ({mode.value}):\n{exc}")
         fuzzed += 1
     assert fuzzed >= 3
+    assert covered >= fuzzed  # at least one coverage case per operation
+    assert probes >= fuzzed  # … and undocumented methods were sent to every path
     assert not failures, "\n\n".join(failures)
+
+
+STATEFUL_SCENARIOS = int(os.environ.get("REGISTRY_FUZZ_STATEFUL_SCENARIOS", "8"))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_stateful_sequences_as_role(role, wsgi_app, known_ids):
+    """Schemathesis' stateful phase: sequences of calls that follow the links it infers from the
+    schema (create a household, then read, patch and assess it; list cases, then act on one …),
+    each response checked like the single calls above."""
+    cache.clear()
+    user = make_user(f"stateful_{role}", role, [OWN_COMMUNE])
+    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+    machine = schema.as_state_machine()
+    assert len([name for name in dir(machine) if "__" in name and name.startswith("POST_")]) > 3
+
+    calls: list[str] = []
+
+    class Machine(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            calls.append(f"{case.method} {case.path}")
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Machine.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+            print_blob=False,
+        )
+    )
+    assert len(calls) >= STATEFUL_SCENARIOS  # at least one step per scenario was sent

@@ -456,7 +456,9 @@ def ten_thousand_rows() -> list[dict]:
 
 
 @pytest.mark.slow
-def test_ten_thousand_rows_with_one_bad_row_then_fixed(client):
+def test_ten_thousand_rows_with_one_bad_row_then_fixed(client, settings):
+    # The import itself, answered in the request; large files as jobs: test_imports_job.py.
+    settings.REGISTRY_IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024
     rows = ten_thousand_rows()
     assert len(rows) == 10_000
     good_id = rows[7776]["national_id"]
