@@ -6,8 +6,12 @@ from django.contrib import admin
 from beneficiaries.models import (
     BaseAmount,
     Case,
+    CaseAdjustment,
     CaseSuspension,
     Household,
+    MeritoriousRate,
+    OneOffEntitlement,
+    OneOffRate,
     Person,
     PovertyAssessment,
     PovertyStandard,
@@ -66,7 +70,7 @@ class PersonAdmin(RegistryDataAdmin):
 class CaseAdmin(RegistryDataAdmin):
     list_display = [
         "id", "person_ss_code", "commune", "programme", "category", "status",
-        "monthly_amount", "start_month", "decision_number",
+        "decided_amount", "start_month", "decision_number",
     ]  # fmt: skip
     list_filter = ["status", "programme", "category"]
     list_select_related = ["person", "commune"]
@@ -79,7 +83,7 @@ class CaseAdmin(RegistryDataAdmin):
 
 @admin.register(CaseSuspension)
 class CaseSuspensionAdmin(RegistryDataAdmin):
-    list_display = ["case", "from_month", "to_month", "created_at"]
+    list_display = ["case", "from_month", "to_month", "ground", "created_at"]
     search_fields = ["case__person__ss_code"]
 
 
@@ -130,6 +134,37 @@ class PovertyStandardAdmin(AuditedConfigurationAdmin):
 @admin.register(BaseAmount)
 class BaseAmountAdmin(AuditedConfigurationAdmin):
     list_display = ["kind", "valid_from", "amount", "province", "legal_basis"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(CaseAdjustment)
+class CaseAdjustmentAdmin(RegistryDataAdmin):
+    list_display = ["case", "from_month", "status", "category", "decision_number", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["case__person__ss_code", "decision_number"]
+
+
+@admin.register(OneOffEntitlement)
+class OneOffEntitlementAdmin(RegistryDataAdmin):
+    list_display = ["id", "kind", "commune", "amount", "status", "decision_number", "paid_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["deceased__ss_code", "decision_number"]
+
+
+@admin.register(MeritoriousRate)
+class MeritoriousRateAdmin(AuditedConfigurationAdmin):
+    """The annexes of the meritorious-allowance decrees: an administrator adds each new table."""
+
+    list_display = ["category", "grade", "valid_from", "amount", "legal_basis"]
+    list_filter = ["category", "valid_from"]
+    search_fields = ["category", "grade"]
+
+
+@admin.register(OneOffRate)
+class OneOffRateAdmin(AuditedConfigurationAdmin):
+    list_display = ["kind", "base_kind", "valid_from", "base_multiple", "province", "legal_basis"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
     autocomplete_fields = ["province"]

@@ -4,7 +4,6 @@ persons generated with Faker's vi_VN locale. Pure: nothing here touches the data
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from faker import Faker
 
@@ -24,7 +23,8 @@ BIRTH_PLACE_CODE = "045"
 # A row in the serial-number table marks the seed as done; its value is the household count.
 MARKER_SCOPE = "demo:seeded"
 PASSWORD_FILE_NAME = "demo_passwords.json"
-MERITORIOUS_RELATIVE_AMOUNT = Decimal("2789000")  # one martyr's relative, Decree 77/2024
+# A relative of one martyr: 2,789,000 from July 2024 by the rate table (Decree 77/2024).
+MERITORIOUS_RELATIVE_GRADE = "martyrs_1"
 SOCIAL_PENSION_FROM = date(2025, 7, 1)  # Decree 176/2025
 
 

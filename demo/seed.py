@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from beneficiaries import builders, entitlements, poverty
@@ -31,7 +30,7 @@ from demo.plan import (
     DEMO_COMMUNES,
     HOUSEHOLDS,
     MARKER_SCOPE,
-    MERITORIOUS_RELATIVE_AMOUNT,
+    MERITORIOUS_RELATIVE_GRADE,
     PASSWORD_FILE_NAME,
     PROVINCE_CODE,
     SEED,
@@ -99,9 +98,10 @@ def _build_cases(gen: DemoGenerator, planned: list[tuple], users: dict, today: d
             programme=programme,
             category=category,
             disability_level=level,
-            # Only a meritorious amount is entered (from the decision); the others are computed.
-            monthly_amount=(
-                MERITORIOUS_RELATIVE_AMOUNT if programme == Programme.MERITORIOUS else None
+            # A martyr's relative is paid by the rate table's row (Decree 77/2024); the other
+            # programmes by coefficient and base: no amount is typed in.
+            meritorious_grade=(
+                MERITORIOUS_RELATIVE_GRADE if programme == Programme.MERITORIOUS else ""
             ),
             created_by=worker,
         )
@@ -140,20 +140,6 @@ def _build_cases(gen: DemoGenerator, planned: list[tuple], users: dict, today: d
             case.requested_start_month = entitlements.month_start(today)
         cases.append(case)
     return cases
-
-
-def _approved_amounts_set(cases: list[Case]) -> None:
-    """Coefficient and monthly amount of the saved approved cases, as `case_approve` sets them.
-
-    Runs after the insert because the entitlement rules read a case's suspensions.
-    """
-    approved = [case for case in cases if case.status == CaseStatus.APPROVED]
-    prefetch_related_objects(approved, "commune", "suspensions")
-    for case in approved:
-        case.coefficient = entitlements.case_coefficient(case, case.start_month)
-        if case.programme != Programme.MERITORIOUS:
-            case.monthly_amount = entitlements.case_monthly_amount(case, case.start_month) or None
-    Case.objects.bulk_update(approved, ["coefficient", "monthly_amount"], batch_size=500)
 
 
 def _build_assessments(
@@ -266,7 +252,6 @@ def _write(plans: list[HouseholdPlan], users: dict, today: date) -> tuple[int, i
 
     cases = _build_cases(gen, _plan_cases(gen, persons, today), users, today)
     Case.objects.bulk_create(cases, batch_size=500)
-    _approved_amounts_set(cases)
     assessments = _build_assessments(gen, households, [p.kind for p in plans], users, today)
     PovertyAssessment.objects.bulk_create(assessments, batch_size=500)
     return len(households), len(persons), len(cases), len(assessments)

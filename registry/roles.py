@@ -14,6 +14,8 @@ _READ_REGISTRY = [
     "beneficiaries.view_person",
     "beneficiaries.view_povertyassessment",
     "beneficiaries.view_case",
+    # entitlements: one-off entitlements after a death
+    "beneficiaries.view_oneoffentitlement",
 ]
 
 # Certificates (certificates/): issued, printed and revoked by approvers (their communes) and
@@ -40,11 +42,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.import_persons",
         "beneficiaries.record_death",
         "beneficiaries.move_person",
+        # entitlements: record a family's or organiser's application for a one-off
+        "beneficiaries.add_oneoffentitlement",
     ],
     APPROVER: _READ_REGISTRY
     + [
         "beneficiaries.decide_case",
         "beneficiaries.view_consistency_report",
+        # entitlements
+        "beneficiaries.decide_one_off",
     ]
     + _CERTIFICATES
     + _PAYMENT_LIST,

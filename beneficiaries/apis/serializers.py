@@ -4,20 +4,40 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+# The cases part lives in its own module; its names are re-exported for `serializers.X` callers.
+from beneficiaries.apis.serializers_cases import (  # noqa: E402, F401
+    AdjustInput,
+    AdjustmentOutput,
+    ApprovalOutput,
+    ApprovalPreviewInput,
+    ApprovalPreviewOutput,
+    ApproveInput,
+    CaseInput,
+    CaseOutput,
+    CasePatch,
+    DecisionInput,
+    EntitlementRangeInput,
+    MonthEntitlementOutput,
+    OneOffInput,
+    OneOffOutput,
+    ReasonInput,
+    ReasonMonthInput,
+    ResumeInput,
+    ReviewInput,
+    ReviewItemOutput,
+    SuspendInput,
+)
 from beneficiaries.builders import max_length
 from beneficiaries.models import (
-    CATEGORY_CHOICES,
     Area,
     Deprivation,
-    DisabilityLevel,
     Household,
     Person,
-    Programme,
     Relation,
     Sex,
     VitalStatus,
 )
-from registry.api.fields import MoneyField, MonthField, StrictDateField
+from registry.api.fields import MoneyField, StrictDateField
 from registry.masking import mask_national_id, mask_phone
 
 # Room for the spaces and dots people type in a phone number.
@@ -198,80 +218,6 @@ class MoveInput(serializers.Serializer):
     relation_to_head = serializers.ChoiceField(
         choices=Relation.choices, required=False, default=Relation.OTHER
     )
-
-
-# --- Cases ---
-
-
-class CaseInput(serializers.Serializer):
-    person_id = serializers.IntegerField(min_value=1)
-    programme = serializers.ChoiceField(choices=Programme.choices)
-    category = serializers.ChoiceField(choices=CATEGORY_CHOICES)
-    additional_category = serializers.ChoiceField(
-        choices=CATEGORY_CHOICES, required=False, allow_blank=True, default=""
-    )
-    children_count = serializers.IntegerField(min_value=0, max_value=20, required=False, default=0)
-    monthly_amount = MoneyField(required=False, allow_null=True, min_value=1)
-    disability_level = serializers.ChoiceField(
-        choices=DisabilityLevel.choices, required=False, allow_null=True
-    )
-    requested_start_month = MonthField(required=False, allow_null=True)
-
-
-class CasePatch(CaseInput):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.pop("person_id")
-        for field in self.fields.values():
-            field.required = False
-            field.default = serializers.empty
-
-
-class CaseOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    person_id = serializers.IntegerField()
-    ss_code = serializers.CharField(source="person.ss_code")
-    commune_code = serializers.CharField(source="commune_id")
-    programme = serializers.ChoiceField(choices=Programme.choices)
-    category = serializers.CharField()
-    additional_category = serializers.CharField()
-    children_count = serializers.IntegerField()
-    disability_level = serializers.CharField(allow_null=True)
-    requested_start_month = MonthField(allow_null=True)
-    status = serializers.CharField()
-    coefficient = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    monthly_amount = MoneyField(allow_null=True)
-    decision_number = serializers.CharField()
-    decision_date = serializers.DateField(allow_null=True)
-    start_month = MonthField(allow_null=True)
-    end_month = MonthField(allow_null=True)
-    status_reason = serializers.CharField(allow_null=True)
-    transferred_from_case_id = serializers.IntegerField(
-        source="transferred_from_id", allow_null=True
-    )
-    submitted_by = serializers.CharField(
-        source="submitted_by.username", allow_null=True, default=None
-    )
-    approved_by = serializers.CharField(
-        source="approved_by.username", allow_null=True, default=None
-    )
-
-
-class ApproveInput(serializers.Serializer):
-    decision_number = serializers.CharField(max_length=60)
-    decision_date = StrictDateField()
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
-
-
-class ReasonMonthInput(ReasonInput):
-    from_month = MonthField()
-
-
-class ResumeInput(serializers.Serializer):
-    from_month = MonthField(required=False)
 
 
 class HistoryOutput(serializers.Serializer):

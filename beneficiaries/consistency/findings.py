@@ -27,6 +27,7 @@ class FindingKind:
     SHARED_PAYMENT_ACCOUNT = "shared_payment_account"
     MERITORIOUS_HOUSEHOLD_POOR = "meritorious_household_poor"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    AGED_OUT = "aged_out"
 
     labels = {
         DECEASED_WITH_OPEN_CASE: gettext_lazy("Người đã mất còn hồ sơ đang mở"),
@@ -36,6 +37,7 @@ class FindingKind:
         ),
         MERITORIOUS_HOUSEHOLD_POOR: gettext_lazy("Hộ gia đình người có công là hộ nghèo"),
         POSSIBLE_DUPLICATE: gettext_lazy("Có thể trùng người"),
+        AGED_OUT: gettext_lazy("Hồ sơ đang hưởng nhưng người hưởng đã quá độ tuổi của diện"),
     }
     values = tuple(labels)
 

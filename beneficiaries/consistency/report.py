@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from beneficiaries.consistency.findings import Check, Finding, FindingKind, Scope
 from beneficiaries.models import Case, Household, Person
 from registry.access import ensure_commune_access, user_commune_codes
 from registry.exceptions import NotFound
+from registry.listed import listed_functions
 from registry.models import Commune, User
 
 
@@ -24,14 +22,7 @@ def configured_checks() -> list[tuple[str, Check]]:
     `shared_payment_account`) contributes a check without `beneficiaries` importing it. Each kind
     must be one of the contract's `FindingKind`s and appear once.
     """
-    checks: list[tuple[str, Check]] = []
-    for kind, path in settings.REGISTRY_CONSISTENCY_CHECKS:
-        if kind not in FindingKind.values:
-            raise ImproperlyConfigured(f"unknown consistency finding kind {kind!r}")
-        if any(seen == kind for seen, _check in checks):
-            raise ImproperlyConfigured(f"the consistency finding kind {kind!r} is listed twice")
-        checks.append((kind, import_string(path)))
-    return checks
+    return listed_functions("REGISTRY_CONSISTENCY_CHECKS", kinds=FindingKind.values)
 
 
 def consistency_scope(*, actor: User, commune_code: str | None = None) -> Scope:

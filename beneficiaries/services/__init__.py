@@ -1,4 +1,5 @@
-"""Every write to households, persons, poverty assessments and cases, one module per entity.
+"""Every write to households, persons, poverty assessments, cases and one-off entitlements,
+one module per entity.
 
 Each public function is one durable transaction that locks what it changes, checks the current
 state, changes it and writes the audit event: all or nothing. Audit data holds ids and field
@@ -6,8 +7,13 @@ names, never personal values. Callers use `from beneficiaries import services` a
 `services.<entity>_<action>(actor=..., ...)`.
 """
 
-from beneficiaries.services.cases import (
+from beneficiaries.services.case_decisions import (
+    case_adjust,
+    case_adjustment_approve,
+    case_adjustment_reject,
     case_approve,
+)
+from beneficiaries.services.cases import (
     case_create,
     case_reject,
     case_resume,
@@ -21,6 +27,12 @@ from beneficiaries.services.households import (
     household_update,
     poverty_assessment_record,
 )
+from beneficiaries.services.oneoffs import (
+    one_off_apply,
+    one_off_approve,
+    one_off_mark_paid,
+    one_off_reject,
+)
 from beneficiaries.services.persons import (
     national_id_buckets_lock,
     person_move,
@@ -30,6 +42,9 @@ from beneficiaries.services.persons import (
 )
 
 __all__ = [
+    "case_adjust",
+    "case_adjustment_approve",
+    "case_adjustment_reject",
     "case_approve",
     "case_create",
     "case_reject",
@@ -41,6 +56,10 @@ __all__ = [
     "household_register",
     "household_update",
     "national_id_buckets_lock",
+    "one_off_apply",
+    "one_off_approve",
+    "one_off_mark_paid",
+    "one_off_reject",
     "person_move",
     "person_record_death",
     "person_register",

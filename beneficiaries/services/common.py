@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.access import ensure_commune_access
 from registry.exceptions import Forbidden, NotFound, ValidationFailed
@@ -43,3 +46,21 @@ def locked(model: type[models.Model], pk: int | str, actor: User, *, permission:
     if permission and not actor.has_perm(permission):
         raise Forbidden()
     return obj
+
+
+def reason_required(reason: str | None) -> str:
+    """A decision's or a proposal's reason: required, stored in composed form."""
+    reason = nfc(reason or "")
+    if not reason:
+        raise invalid("reason", _("Cần nêu lý do."), "required")
+    return reason
+
+
+def decision_checked(decision_number: str | None, decision_date: date) -> str:
+    """A decision's number (required) and date (not in the future); the cleaned number."""
+    decision_number = (decision_number or "").strip()
+    if not decision_number:
+        raise invalid("decision_number", _("Cần số quyết định."), "required")
+    if decision_date > timezone.localdate():
+        raise invalid("decision_date", _("Ngày quyết định không được ở tương lai."))
+    return decision_number

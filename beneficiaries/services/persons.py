@@ -15,7 +15,6 @@ from beneficiaries.models import (
     Case,
     Household,
     Person,
-    Programme,
     Relation,
     VitalStatus,
 )
@@ -200,19 +199,22 @@ def person_move(
                 reason=str(_("Chuyển đến xã khác.")),
                 actor=actor,
             )
+            next_month = entitlements.add_months(this_month, 1)
             for old in open_cases:
+                # The terms in force when the new place starts paying, adjustments included.
+                terms = entitlements.case_terms_in(old, next_month)
                 new = Case.objects.create(
                     person=person,
                     commune_id=target.commune_id,
                     programme=old.programme,
-                    category=old.category,
-                    additional_category=old.additional_category,
-                    children_count=old.children_count,
-                    disability_level=old.disability_level,
-                    monthly_amount=old.monthly_amount
-                    if old.programme == Programme.MERITORIOUS
-                    else None,
-                    requested_start_month=entitlements.add_months(this_month, 1),
+                    category=terms.category,
+                    other_categories=list(terms.other_categories),
+                    meritorious_grade=terms.meritorious_grade,
+                    poor_household=old.poor_household,
+                    children_count=terms.children_count,
+                    disability_level=terms.disability_level,
+                    decided_amount=terms.decided_amount,
+                    requested_start_month=next_month,
                     transferred_from=old,
                     created_by=actor,
                 )

@@ -174,6 +174,7 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("deceased_with_open_case", "beneficiaries.consistency.checks.deceased_with_open_case"),
     ("open_cases_in_two_communes", "beneficiaries.consistency.checks.open_cases_in_two_communes"),
     ("meritorious_household_poor", "beneficiaries.consistency.checks.meritorious_household_poor"),
+    ("aged_out", "beneficiaries.consistency.entitlement_checks.aged_out"),
     ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
 ]
 
@@ -189,6 +190,15 @@ REGISTRY_STATUS_LIST_VALIDITY_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_V
 REGISTRY_STATUS_LIST_TTL_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_TTL_HOURS", 6))
 # Requests per client address to the public verification page and endpoints.
 REGISTRY_VERIFY_THROTTLE = os.environ.get("REGISTRY_VERIFY_THROTTLE", "60/min")
+
+# The month's list of cases to review (GET /api/v1/cases/review/): (kind, source function), in
+# list order. Each app adds its own (payments adds uncollected); see beneficiaries/review.py.
+REGISTRY_CASE_REVIEW_SOURCES = [
+    ("aged_out", "beneficiaries.review.aged_out"),
+    ("custody", "beneficiaries.review.custody"),
+    ("suspension_expired", "beneficiaries.review.suspension_expired"),
+    ("adjustment", "beneficiaries.review.pending_adjustments"),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -68,6 +68,10 @@ class Place:
     approved: object = None
     suspended: object = None
     job: object = None  # started by the commune's social worker (not a matrix user)
+    # entitlements: a proposed adjustment, and two deceased beneficiaries (one with a one-off)
+    adjustment: object = None
+    one_off: object = None
+    deceased_free: object = None
     certificate: object = None  # a beneficiary-status certificate of `approved`
 
 
@@ -132,10 +136,37 @@ def _place(commune: str, target: str) -> Place:
         actor=boss, case_id=approved[1].pk, reason="Đi vắng", from_month=date(2026, 6, 1)
     )
     place.job = JobFactory(started_by=worker, commune_code=commune)
+    _entitlement_records(place, worker, boss)
     place.certificate = certificate_services.certificate_issue(
         actor=boss, kind="beneficiary_status", case_id=place.approved.pk
     )
     return place
+
+
+def _entitlement_records(place: Place, worker, boss) -> None:
+    place.adjustment = services.case_adjust(
+        actor=worker, case_id=place.suspended.pk, from_month=date(2026, 3, 1),
+        reason="Giám định lại", changes={"disability_level": "severe"},
+    )  # fmt: skip
+    deceased = []
+    for index in range(2):
+        elder = make_person(place.household, full_name=f"Phan Văn Cụ {index}",
+                            date_of_birth=date(1940, 1, 1), relation_to_head="parent")  # fmt: skip
+        case = services.case_create(
+            actor=worker, person_id=elder.pk, programme="social_assistance", category="5.5c"
+        )
+        services.case_submit(actor=worker, case_id=case.pk)
+        services.case_approve(actor=boss, case_id=case.pk, decision_number="16/QĐ-UBND",
+                              decision_date=date(2026, 2, 10))  # fmt: skip
+        services.person_record_death(actor=worker, person_id=elder.pk,
+                                     date_of_death=date(2026, 4, 10))  # fmt: skip
+        deceased.append(elder)
+    place.one_off = services.one_off_apply(
+        actor=worker, person_id=deceased[0].pk, kind="social_assistance_funeral",
+        payee_kind="organisation", payee_name="Hội Người cao tuổi xã",
+        application_date=date(2026, 4, 12),
+    )  # fmt: skip
+    place.deceased_free = deceased[1]
 
 
 @pytest.fixture
@@ -402,6 +433,79 @@ MATRIX: dict[tuple[str, str], Row] = {
             f"{V1}/cases/{w[t].approved.pk}/terminate/",
             {"reason": "Chuyển đi", "from_month": "2026-08"},
         ),
+        decisions(),
+    ),
+    # Entitlements: months, approval preview, adjustments, the review list, one-offs.
+    ("GET", "/api/v1/cases/{id}/entitlements/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].approved.pk}/entitlements/?from=2026-01&to=2026-06", None),
+        reads(),
+    ),
+    ("GET", "/api/v1/cases/{id}/approval-preview/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/{w[t].submitted.pk}/approval-preview/?decision_date=2026-03-02",
+            None,
+        ),
+        reads(),
+    ),
+    ("GET", "/api/v1/cases/{id}/adjustments/"): Row(
+        lambda w, t: (f"{V1}/cases/{w[t].suspended.pk}/adjustments/", None),
+        reads(),
+        listed=lambda w: {t: {w[t].adjustment.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/cases/{id}/adjust/"): Row(
+        lambda w, t: (
+            f"{V1}/cases/{w[t].approved.pk}/adjust/",
+            {"from_month": "2026-04", "reason": "Giám định lại", "disability_level": "severe"},
+        ),
+        worker_writes(201),
+    ),
+    ("GET", "/api/v1/cases/review/"): Row(
+        lambda w, t: (f"{V1}/cases/review/?month=2026-11", None), everyone()
+    ),
+    ("GET", "/api/v1/case-adjustments/{id}/"): Row(
+        lambda w, t: (f"{V1}/case-adjustments/{w[t].adjustment.pk}/", None), reads()
+    ),
+    ("POST", "/api/v1/case-adjustments/{id}/approve/"): Row(
+        lambda w, t: (
+            f"{V1}/case-adjustments/{w[t].adjustment.pk}/approve/",
+            {"decision_number": "22/QĐ-UBND", "decision_date": "2026-03-05"},
+        ),
+        decisions(),
+    ),
+    ("POST", "/api/v1/case-adjustments/{id}/reject/"): Row(
+        lambda w, t: (f"{V1}/case-adjustments/{w[t].adjustment.pk}/reject/", {"reason": "Sai"}),
+        decisions(),
+    ),
+    ("GET", "/api/v1/one-offs/"): Row(
+        lambda w, t: (f"{V1}/one-offs/", None),
+        everyone(),
+        listed=lambda w: {t: {w[t].one_off.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/one-offs/"): Row(
+        lambda w, t: (
+            f"{V1}/one-offs/",
+            {
+                "person_id": w[t].deceased_free.pk,
+                "kind": "social_assistance_funeral",
+                "payee_kind": "organisation",
+                "payee_name": "Hội Chữ thập đỏ xã",
+                "application_date": "2026-04-15",
+            },  # fmt: skip
+        ),
+        worker_writes(201),
+    ),
+    ("GET", "/api/v1/one-offs/{id}/"): Row(
+        lambda w, t: (f"{V1}/one-offs/{w[t].one_off.pk}/", None), reads()
+    ),
+    ("POST", "/api/v1/one-offs/{id}/approve/"): Row(
+        lambda w, t: (
+            f"{V1}/one-offs/{w[t].one_off.pk}/approve/",
+            {"decision_number": "41/QĐ-UBND", "decision_date": "2026-04-20"},
+        ),
+        decisions(),
+    ),
+    ("POST", "/api/v1/one-offs/{id}/reject/"): Row(
+        lambda w, t: (f"{V1}/one-offs/{w[t].one_off.pk}/reject/", {"reason": "Không đủ hồ sơ"}),
         decisions(),
     ),
     # Imports: a row in another commune is refused row by row, saying nothing about that commune.

@@ -225,6 +225,19 @@ def test_a_pair_matched_by_name_and_national_id_is_one_finding(auditor):
     assert "họ tên" in found["detail"] and "định danh" in found["detail"]
 
 
+# --- aged_out ----------------------------------------------------------------------------------
+
+
+def test_a_case_past_every_age_window_is_found_until_it_is_adjusted(auditor):
+    # 5.1 is for children under 16 (Decree 20/2021 Art. 5(1)); born 2008, 18 in 2026.
+    orphan = person(date_of_birth=date(2008, 1, 1))
+    found = case(orphan, category="5.1")
+    assert [f["case_ids"] for f in findings_of("aged_out", auditor)] == [[found.pk]]
+    found.category, found.other_categories = "5.2", []  # a student 16–22 (Art. 5(2))
+    found.save()
+    assert findings_of("aged_out", auditor) == []
+
+
 # --- The endpoint: permissions, scoping, no personal data -------------------------------------
 
 
@@ -237,7 +250,7 @@ def seeded():
     other_dead = person(OTHER_COMMUNE)
     other_case = case(other_dead)
     die(other_dead)
-    mover = person(OWN_COMMUNE)
+    mover = person(OWN_COMMUNE, date_of_birth=date(1945, 2, 1))  # old enough for the pension
     case(mover)
     case(mover, programme="social_pension", category="pension", commune=OTHER_COMMUNE)
     household = make_household(OWN_COMMUNE)
@@ -276,6 +289,7 @@ def test_approver_sees_the_findings_of_their_commune_only(client_for, approver, 
         "open_cases_in_two_communes": 1,
         "meritorious_household_poor": 1,
         "possible_duplicate": 1,
+        "aged_out": 0,
     }
     assert body["commune"] is None and body["generated_at"]
 
@@ -377,13 +391,13 @@ def test_query_count_is_constant(auditor, seeded):
         assess(household, 2026, "poor")
         person(full_name="Phan Văn Đức", date_of_birth=date(1955, 5, 5))
     assert len(checks_run(scope)) == found_before + 11
-    assert _count_queries(scope) == before == 6
+    assert _count_queries(scope) == before == 11  # 6 + 5 for aged_out (the entitlement rows)
 
 
 def test_endpoint_query_count(client_for, approver, seeded, django_assert_num_queries):
     client = client_for(approver)
-    # 2 permission lookups + 2 for the approver's communes + 6 for the checks.
-    with django_assert_num_queries(10):
+    # 2 permission lookups + 2 for the approver's communes + 11 for the checks.
+    with django_assert_num_queries(15):
         assert client.get(URL).status_code == 200
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from beneficiaries import poverty
-from beneficiaries.entitlements import age_on
+from beneficiaries.entitlements import age_on, case_entitlements, entitlements_for_month
 from beneficiaries.identifiers import ss_code_is_valid, validate_national_id
 from beneficiaries.models import (
     Case,
@@ -153,29 +153,35 @@ def test_cases_cover_programmes_statuses_and_legal_amounts(seeded):
         CaseStatus.SUBMITTED,
         CaseStatus.APPROVED,
     }
+    month = date(TODAY.year, TODAY.month, 1)
+    paid = entitlements_for_month(Case.objects.all(), month)
     for case in cases:
         assert case.commune_id == case.person.commune_id
         age = age_on(case.person.date_of_birth, TODAY)
         approved = case.status == CaseStatus.APPROVED
+        amount = paid[case.pk].amount
         if approved:
             assert case.decision_number and case.decision_date and case.start_month
             assert case.start_month.day == 1 and case.approved_by_id and case.submitted_by_id
-        elif case.programme != "meritorious":
-            # As in the registry: computed only on approval, never entered by hand.
-            assert case.coefficient is None and case.monthly_amount is None
+        else:
+            assert amount == 0  # nothing is paid before the decision
+        # Nothing is typed in: every amount comes from the rate tables and the base levels.
+        assert case.decided_amount is None
         if case.programme == "meritorious":
-            assert case.monthly_amount == Decimal("2789000")
+            # A martyr's relative: the rate table's row, 2,789,000 (Decree 77/2024).
+            assert case.meritorious_grade == "martyrs_1"
+            assert not approved or amount in {Decimal("2789000"), Decimal("0")}
         elif case.category == "5.5c":
             assert age >= 80
-            assert not approved or case.monthly_amount == Decimal("500000")
+            assert not approved or amount in {Decimal("500000"), Decimal("0")}
         elif case.category == "5.1":
             assert age < 16
-            assert not approved or case.monthly_amount in {Decimal("750000"), Decimal("1250000")}
+            assert not approved or amount in {Decimal("750000"), Decimal("1250000")}
         elif case.category == "5.6":
             assert case.disability_level in {"severe", "extremely_severe"}
         elif case.programme == "social_pension":
             assert age >= 75
-            assert not approved or case.monthly_amount == Decimal("500000")
+            assert not approved or amount in {Decimal("500000"), Decimal("0")}
 
 
 # Decree 20/2021 Art. 6(1) coefficients as the decree prints them, and the base of Decree 76/2024
@@ -212,12 +218,13 @@ def test_approved_cases_carry_the_legal_amounts(seeded):
         born = case.person.date_of_birth
         # The age reached by the end of the start month (the decree counts birthday months).
         age = case.start_month.year - born.year - (born.month > case.start_month.month)
+        first = case_entitlements(case, case.start_month, case.start_month)[0]
         if case.programme == "social_pension":
-            assert case.monthly_amount == BASE_FROM_JULY_2024
+            assert first.amount in {BASE_FROM_JULY_2024, Decimal("0")}  # 0: assistance pays more
             continue
         coefficient = legal_coefficient(case, age)
-        assert case.coefficient == coefficient
-        assert case.monthly_amount == coefficient * BASE_FROM_JULY_2024
+        assert first.coefficient == coefficient
+        assert first.amount in {coefficient * BASE_FROM_JULY_2024, Decimal("0")}
 
 
 def test_poverty_assessments_follow_the_rule(seeded):

@@ -393,8 +393,10 @@ def test_rotation_skips_values_already_under_the_current_key(keys_a):
         second = key_rotation.keys_rotate()
     assert first.values == {
         "beneficiaries.case": 0,
+        "beneficiaries.caseadjustment": 0,
         "beneficiaries.casesuspension": 0,
         "beneficiaries.household": 1,
+        "beneficiaries.oneoffentitlement": 0,
         "beneficiaries.person": 1,
         "certificates.certificate": 0,  # revocation_reason
         "jobs.jobinput": 0,  # a job's uploaded file is re-encrypted too

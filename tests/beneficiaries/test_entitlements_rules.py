@@ -1,4 +1,10 @@
-"""Entitlement rules, checked against the figures of Decree 20/2021, 76/2024, 77/2024, 176/2025."""
+"""Entitlement rules, checked against the figures of Decree 20/2021, 76/2024, 77/2024, 176/2025.
+
+Changed with issue 9: several categories are now lawful together (the highest coefficient is
+paid), so the old "refused combinations" became allowed ones; a case outside every age window
+pays nothing; the start month of a 5.5b/5.5c case is the later of the decision month and the
+birthday month unless the decision states an earlier one.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +22,14 @@ from beneficiaries.entitlements import (
     base_amount,
     case_coefficient,
     case_monthly_amount,
+    default_start_month,
+    legal_start_month,
     month_start,
     person_month_entitlements,
     social_assistance_coefficient,
     start_month_for,
     stop_month_after_death,
-    validate_category_combination,
+    validate_categories,
 )
 from beneficiaries.models import (
     SOCIAL_ASSISTANCE_CATEGORIES,
@@ -30,34 +38,11 @@ from beneficiaries.models import (
     CaseSuspension,
 )
 from registry.exceptions import ValidationFailed
+from tests.beneficiaries.factories import make_case
 from tests.factories import make_person
 
 PROVINCE = "44"  # Quảng Trị, the province of the test commune 18859
 JUL_2025 = date(2025, 7, 1)
-
-
-def make_case(
-    person,
-    programme: str = "social_assistance",
-    category: str = "5.6",
-    *,
-    status: str = "approved",
-    start: date = date(2024, 1, 1),
-    end: date | None = None,
-    **extra,
-) -> Case:
-    return Case.objects.create(
-        person=person,
-        commune_id=person.commune_id,
-        programme=programme,
-        category=category,
-        status=status,
-        decision_number="15/QĐ-UBND" if status != "draft" else "",
-        decision_date=start if status != "draft" else None,
-        start_month=start,
-        end_month=end,
-        **extra,
-    )
 
 
 # --- months and ages ---------------------------------------------------------------------------
@@ -151,46 +136,43 @@ def test_unknown_category(category):
     assert exc.value.code == "invalid_category"
 
 
-# --- category combinations ---------------------------------------------------------------------
+# --- categories recorded together ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("category", "additional"),
-    [("5.4", "5.6"), ("5.6", "5.4"), ("5.4", "5.5a"), ("5.4", "5.8"), ("5.4", "5.5d"), ("5.1", "")],
+    ("category", "others"),
+    [("5.4", ["5.6"]), ("5.6", ["5.4"]), ("5.5a", ["5.6"]), ("5.1", ["5.6"]), ("5.1", [])],
 )
-def test_allowed_combinations(category, additional):
-    validate_category_combination("social_assistance", category, additional)
+def test_any_social_assistance_categories_may_be_recorded_together(category, others):
+    # Decree 20/2021 Art. 6(2): the case pays the highest; every category that applies is kept.
+    validate_categories("social_assistance", category, others)
+
+
+def test_a_category_is_recorded_once():
+    with pytest.raises(ValidationFailed) as exc:
+        validate_categories("social_assistance", "5.4", ["5.4"])
+    assert exc.value.code == "duplicate_category"
+
+
+def test_other_categories_only_in_social_assistance():
+    with pytest.raises(ValidationFailed) as exc:
+        validate_categories("meritorious", "g", ["relative"])
+    assert exc.value.code == "other_categories_not_allowed"
 
 
 @pytest.mark.parametrize(
-    ("category", "additional"),
-    [("5.5a", "5.6"), ("5.4", "5.4"), ("5.4", "5.1"), ("5.4", "5.7"), ("5.6", "5.8")],
-)
-def test_refused_combinations(category, additional):
-    with pytest.raises(ValidationFailed) as exc:
-        validate_category_combination("social_assistance", category, additional)
-    assert exc.value.code == "category_combination_not_allowed"
-
-
-def test_additional_category_only_in_social_assistance():
-    with pytest.raises(ValidationFailed) as exc:
-        validate_category_combination("meritorious", "g", "relative")
-    assert exc.value.code == "category_combination_not_allowed"
-
-
-@pytest.mark.parametrize(
-    ("programme", "category", "additional"),
+    ("programme", "category", "others"),
     [
-        ("social_assistance", "g", ""),
-        ("meritorious", "5.6", ""),
-        ("social_pension", "5.5c", ""),
-        ("unknown", "5.6", ""),
-        ("social_assistance", "5.4", "x"),
+        ("social_assistance", "g", []),
+        ("meritorious", "5.6", []),
+        ("social_pension", "5.5c", []),
+        ("unknown", "5.6", []),
+        ("social_assistance", "5.4", ["x"]),
     ],
 )
-def test_category_must_belong_to_programme(programme, category, additional):
+def test_category_must_belong_to_programme(programme, category, others):
     with pytest.raises(ValidationFailed) as exc:
-        validate_category_combination(programme, category, additional)
+        validate_categories(programme, category, others)
     assert exc.value.code == "invalid_category"
 
 
@@ -273,7 +255,7 @@ def test_single_poor_parent_with_a_disability_receives_both():
     case = make_case(
         parent,
         category="5.4",
-        additional_category="5.6",
+        other_categories=["5.6"],
         children_count=2,
         disability_level="severe",
     )
@@ -341,7 +323,7 @@ def test_nothing_after_the_month_of_death():
 @pytest.mark.django_db
 def test_meritorious_amount_comes_from_the_decision_and_pension_from_the_base():
     person = make_person(date_of_birth=date(1950, 1, 1))
-    meritorious = make_case(person, "meritorious", "relative", monthly_amount=Decimal("2789000"))
+    meritorious = make_case(person, "meritorious", "relative", decided_amount=Decimal("2789000"))
     pension = make_case(person, "social_pension", "pension", start=JUL_2025)
     assert case_coefficient(meritorious, JUL_2025) is None
     assert case_coefficient(pension, JUL_2025) is None
@@ -358,7 +340,7 @@ def test_social_assistance_higher_than_social_pension():
     person = make_person(date_of_birth=date(1944, 1, 1))  # 82
     assistance = make_case(person, category="5.5a")
     pension = make_case(person, "social_pension", "pension", start=JUL_2025)
-    merit = make_case(person, "meritorious", "m", monthly_amount=Decimal("1394500"))
+    merit = make_case(person, "meritorious", "m", decided_amount=Decimal("1394500"))
     paid = person_month_entitlements([assistance, pension, merit], JUL_2025)
     assert paid == {assistance.id: 1000000, pension.id: 0, merit.id: 1394500}
 
@@ -425,49 +407,35 @@ def test_start_month_is_the_decision_month():
     ) == date(2026, 5, 1)
 
 
+def _starts(category, decision, born, requested=None):
+    legal = legal_start_month(
+        categories=[category], date_of_birth=born, decision_month=decision,
+        requested_start_month=requested,
+    )  # fmt: skip
+    return legal, default_start_month(legal_start=legal, decision_month=month_start(decision))
+
+
 def test_start_month_for_the_elderly_is_the_month_they_turn_75_or_80():
     born = date(1946, 5, 10)
     # Decision signed ahead of the 80th birthday: paid from the birthday month.
-    assert start_month_for(
-        category="5.5c",
-        decision_date=date(2026, 4, 2),
-        date_of_birth=born,
-        requested_start_month=None,
-    ) == date(2026, 5, 1)
-    # Decision signed later: arrears from the birthday month, not before the application month.
-    assert start_month_for(
-        category="5.5c",
-        decision_date=date(2026, 7, 2),
-        date_of_birth=born,
-        requested_start_month=None,
-    ) == date(2026, 5, 1)
-    assert start_month_for(
-        category="5.5c",
-        decision_date=date(2026, 7, 2),
-        date_of_birth=born,
-        requested_start_month=date(2026, 6, 1),
-    ) == date(2026, 6, 1)
-    assert start_month_for(
-        category="5.5b",
-        decision_date=date(2021, 1, 4),
-        date_of_birth=born,
-        requested_start_month=None,
-    ) == date(2021, 5, 1)
+    assert _starts("5.5c", date(2026, 4, 2), born) == (date(2026, 5, 1), date(2026, 5, 1))
+    # Signed later: the decision's month, unless it states an earlier start — at the earliest
+    # the birthday month (the legal start), or the application's month when later.
+    assert _starts("5.5c", date(2026, 7, 2), born) == (date(2026, 5, 1), date(2026, 7, 1))
+    assert _starts("5.5c", date(2026, 7, 2), born, date(2026, 6, 1)) == (
+        date(2026, 6, 1), date(2026, 7, 1),
+    )  # fmt: skip
+    assert _starts("5.5b", date(2021, 1, 4), born) == (date(2021, 5, 1), date(2021, 5, 1))
 
 
 def test_start_month_for_disability_is_the_certificate_month():
-    assert start_month_for(
-        category="5.6",
-        decision_date=date(2026, 4, 2),
-        date_of_birth=date(1990, 1, 1),
-        requested_start_month=date(2026, 2, 12),
-    ) == date(2026, 2, 1)
-    assert start_month_for(
-        category="5.6",
-        decision_date=date(2026, 4, 2),
-        date_of_birth=date(1990, 1, 1),
-        requested_start_month=None,
-    ) == date(2026, 4, 1)
+    born = date(1990, 1, 1)
+    assert _starts("5.6", date(2026, 4, 2), born, date(2026, 2, 12)) == (
+        date(2026, 2, 1), date(2026, 4, 1),
+    )  # fmt: skip
+    assert _starts("5.6", date(2026, 4, 2), born) == (date(2026, 4, 1), date(2026, 4, 1))
+    # A certificate dated after the decision: paid from the certificate's month.
+    assert _starts("5.6", date(2026, 4, 2), born, date(2026, 6, 1))[1] == date(2026, 6, 1)
 
 
 def test_start_month_after_a_move_continues_from_the_old_stop():
@@ -485,7 +453,7 @@ def test_stop_month_after_death_is_the_month_of_death():
 
 
 @pytest.mark.django_db
-def test_a_prefetched_case_costs_one_query_per_month(django_assert_num_queries):
+def test_a_prefetched_case_costs_two_queries_per_month(django_assert_num_queries):
     person = make_person(date_of_birth=date(1990, 1, 1))
     make_case(person, category="5.6", disability_level="severe")
     case = (
@@ -493,5 +461,5 @@ def test_a_prefetched_case_costs_one_query_per_month(django_assert_num_queries):
         .prefetch_related("suspensions")
         .get(person=person)
     )
-    with django_assert_num_queries(1):  # only the base amount in force
+    with django_assert_num_queries(2):  # the base levels and the meritorious rate table
         assert case_monthly_amount(case, JUL_2025) == Decimal("750000")
