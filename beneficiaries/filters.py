@@ -12,6 +12,10 @@ from beneficiaries.models import (
     VitalStatus,
 )
 
+# Ids beyond a 64-bit integer are refused as bad input (400), not passed on to the database,
+# where SQLite raises OverflowError (a 500).
+ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
+
 
 class HouseholdFilter(django_filters.FilterSet):
     commune = django_filters.CharFilter(field_name="commune_id")
@@ -25,7 +29,7 @@ class HouseholdFilter(django_filters.FilterSet):
 class PersonFilter(django_filters.FilterSet):
     ss_code = django_filters.CharFilter(field_name="ss_code")
     commune = django_filters.CharFilter(field_name="commune_id")
-    household = django_filters.NumberFilter(field_name="household_id")
+    household = django_filters.NumberFilter(field_name="household_id", **ID_BOUNDS)
     vital_status = django_filters.ChoiceFilter(choices=VitalStatus.choices)
 
     class Meta:
@@ -38,7 +42,7 @@ class CaseFilter(django_filters.FilterSet):
     programme = django_filters.ChoiceFilter(choices=Programme.choices)
     category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES)
     commune = django_filters.CharFilter(field_name="commune_id")
-    person = django_filters.NumberFilter(field_name="person_id")
+    person = django_filters.NumberFilter(field_name="person_id", **ID_BOUNDS)
 
     class Meta:
         model = Case

@@ -18,6 +18,16 @@ _READ_REGISTRY = [
     "beneficiaries.view_oneoffentitlement",
 ]
 
+# Certificates (certificates/): issued, printed and revoked by approvers (their communes) and
+# auditors (every commune).
+_CERTIFICATES = [
+    "certificates.view_certificate",
+    "certificates.issue_certificate",
+    "certificates.print_certificate",
+    "certificates.revoke_certificate",
+]
+_PAYMENT_LIST = ["certificates.print_payment_list"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SOCIAL_WORKER: _READ_REGISTRY
     + [
@@ -41,15 +51,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.view_consistency_report",
         # entitlements
         "beneficiaries.decide_one_off",
-    ],
-    PAYMENT_OFFICER: _READ_REGISTRY,
+    ]
+    + _CERTIFICATES
+    + _PAYMENT_LIST,
+    PAYMENT_OFFICER: _READ_REGISTRY + _PAYMENT_LIST,
     AUDITOR: _READ_REGISTRY
     + [
         "beneficiaries.view_sensitive",
         "beneficiaries.view_consistency_report",
         "registry.view_auditevent",
         "jobs.view_any_job",
-    ],
+    ]
+    + _CERTIFICATES,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 # Roles that read every commune (masked by default).
@@ -70,5 +83,5 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.name in {"registry", "jobs", "beneficiaries", "payments"}:
+    if sender.name in {"registry", "jobs", "beneficiaries", "payments", "certificates"}:
         sync_roles()

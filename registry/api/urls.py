@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin-units/communes/", CommuneListApi.as_view(), name="api-communes"),
     path("", include("jobs.urls")),
     path("", include("beneficiaries.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jobs",
     "beneficiaries",
     "payments",
+    "certificates",
     "demo",
     # Django's Tasks framework (backport) and its database backend; after "jobs", whose
     # db_worker command extends the package's worker and must win the command name.
@@ -177,6 +178,19 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
 ]
 
+# Certificates (certificates/, docs/certificates.md). The public base URL is what the QR codes
+# point to (https://registry.example.org); the signing key is 32 random bytes, base64 (Ed25519).
+REGISTRY_PUBLIC_BASE_URL = os.environ.get("REGISTRY_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+REGISTRY_CERTIFICATE_SIGNING_KEY = os.environ.get("REGISTRY_CERTIFICATE_SIGNING_KEY", "")
+REGISTRY_CERTIFICATE_KEY_FILE = VAR_DIR / "certificate_signing_key.json"
+# How long a beneficiary-status certificate is valid (a household certificate: its review year).
+REGISTRY_CERTIFICATE_VALIDITY_DAYS = int(os.environ.get("REGISTRY_CERTIFICATE_VALIDITY_DAYS", 90))
+# The status list: how long a downloaded copy may be relied on, and how often to refresh it.
+REGISTRY_STATUS_LIST_VALIDITY_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_VALIDITY_HOURS", 48))
+REGISTRY_STATUS_LIST_TTL_HOURS = int(os.environ.get("REGISTRY_STATUS_LIST_TTL_HOURS", 6))
+# Requests per client address to the public verification page and endpoints.
+REGISTRY_VERIFY_THROTTLE = os.environ.get("REGISTRY_VERIFY_THROTTLE", "60/min")
+
 # The month's list of cases to review (GET /api/v1/cases/review/): (kind, source function), in
 # list order. Each app adds its own (payments adds uncollected); see beneficiaries/review.py.
 REGISTRY_CASE_REVIEW_SOURCES = [
@@ -222,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "beneficiaries.models.CATEGORY_CHOICES",
         "VitalStatusEnum": "beneficiaries.models.VitalStatus",
         "LivingVitalStatusEnum": ["alive", "missing"],
+        "CertificateKindEnum": "certificates.models.CertificateKind",
     },
 }
 

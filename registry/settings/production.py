@@ -19,6 +19,9 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 
 REGISTRY_REQUIRE_KEYS_FROM_ENV = True
+# Every certificate's QR code points there: no development default in production (the
+# certificates app refuses to start without it, as without its signing key).
+REGISTRY_PUBLIC_BASE_URL = os.environ.get("REGISTRY_PUBLIC_BASE_URL", "")
 
 # Throttling counters (token endpoint) must be shared by every worker on every app server;
 # the database cache needs no extra service. Its table is created by a migration.

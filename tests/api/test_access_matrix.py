@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from beneficiaries import services
+from certificates import services as certificate_services
 from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
@@ -71,6 +72,7 @@ class Place:
     adjustment: object = None
     one_off: object = None
     deceased_free: object = None
+    certificate: object = None  # a beneficiary-status certificate of `approved`
 
 
 @dataclass
@@ -135,6 +137,9 @@ def _place(commune: str, target: str) -> Place:
     )
     place.job = JobFactory(started_by=worker, commune_code=commune)
     _entitlement_records(place, worker, boss)
+    place.certificate = certificate_services.certificate_issue(
+        actor=boss, kind="beneficiary_status", case_id=place.approved.pk
+    )
     return place
 
 
@@ -213,6 +218,17 @@ def decisions() -> Expect:
         "approver": (200, 404),
         "payment_officer": (403, 403),
         "auditor": (403, 403),
+        "no_commune": (403, 403),
+    }
+
+
+def certificate_access(ok: int = 200) -> Expect:
+    # Missing permissions answer 403 before any lookup; a commune not one's own is 404.
+    return {
+        "social_worker": (403, 403),
+        "approver": (ok, 404),
+        "payment_officer": (403, 403),
+        "auditor": (ok, ok),
         "no_commune": (403, 403),
     }
 
@@ -506,6 +522,38 @@ MATRIX: dict[tuple[str, str], Row] = {
             "auditor": (403, 403),
             "no_commune": (400, 400),
         },  # fmt: skip
+    ),
+    # Certificates: approvers in their communes, auditors everywhere; nobody else.
+    ("GET", "/api/v1/certificates/"): Row(
+        lambda w, t: (f"{V1}/certificates/", None),
+        {**certificate_access(), "approver": (200, 200)},
+        listed=lambda w: {t: {w[t].certificate.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/certificates/"): Row(
+        lambda w, t: (
+            f"{V1}/certificates/",
+            {"kind": "beneficiary_status", "case_id": w[t].approved.pk},
+        ),
+        certificate_access(201),
+    ),
+    ("GET", "/api/v1/certificates/{id}/"): Row(
+        lambda w, t: (f"{V1}/certificates/{w[t].certificate.pk}/", None), certificate_access()
+    ),
+    ("GET", "/api/v1/certificates/{id}/pdf/"): Row(
+        lambda w, t: (f"{V1}/certificates/{w[t].certificate.pk}/pdf/", None),
+        certificate_access(),
+    ),
+    ("POST", "/api/v1/certificates/{id}/revoke/"): Row(
+        lambda w, t: (f"{V1}/certificates/{w[t].certificate.pk}/revoke/", {"reason": "Cấp nhầm"}),
+        certificate_access(),
+    ),
+    # Verification is public: the same answer for everyone, logged in or not.
+    ("GET", "/api/v1/verify/"): Row(
+        lambda w, t: (f"{V1}/verify/?token={w[t].certificate.token}", None), everyone()
+    ),
+    ("GET", "/api/v1/verify/keys/"): Row(lambda w, t: (f"{V1}/verify/keys/", None), everyone()),
+    ("GET", "/api/v1/verify/status-list/"): Row(
+        lambda w, t: (f"{V1}/verify/status-list/", None), everyone()
     ),
     # Jobs: only the user who started one, and auditors, see it (no matrix user started these).
     ("GET", "/api/v1/jobs/"): Row(lambda w, t: (f"{V1}/jobs/", None), everyone()),
