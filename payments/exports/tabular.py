@@ -151,7 +151,7 @@ class XlsxListExporter(ListExporter):
 
     @staticmethod
     def _cell(sheet, row: int, col: int, value: Cell, fmt) -> None:
-        if value is None:
+        if value is None or value == "":
             sheet.write_blank(row, col, None, fmt)
         elif isinstance(value, Decimal):
             whole = value == value.to_integral_value()
