@@ -73,7 +73,8 @@ class HeaderTitles:
             f"Xã/phường: {header.commune_label}",
             f"Tháng: {header.period_label}",
             f"Chế độ: {header.programme_label}",
-            f"Đợt chi trả số {header.batch_id} · mã tệp {header.msg_id}",
+            f"Đợt chi trả số {header.batch_id} · mã tệp {header.msg_id}"
+            + (f" · nhật ký {header.audit_chain_head[:16]}" if header.audit_chain_head else ""),
         )
 
 
