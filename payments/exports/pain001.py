@@ -81,10 +81,14 @@ class Pain001Exporter(Exporter):
     content_type = "application/xml"
     extension = "xml"
     channels = CASHLESS
+    _remittance_prefix: str | None = None
 
     def remittance(self, line: ExportLine) -> str:
-        text = f"{self.header.programme_label} T{self.header.period_label} {line.ss_code}"
-        return cut(fold(text), NAME_MAX)
+        """ "TRO CAP XA HOI HANG THANG T05/2026 QT-000001": what the recipient's statement shows."""
+        if self._remittance_prefix is None:
+            header = self.header
+            self._remittance_prefix = fold(f"{header.programme_label} T{header.period_label}")
+        return cut(f"{self._remittance_prefix} {fold(line.ss_code)}", NAME_MAX)
 
     def transaction(self, line: ExportLine) -> etree._Element:
         if line.total <= 0:
