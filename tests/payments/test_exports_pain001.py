@@ -150,9 +150,9 @@ def test_long_vietnamese_names_are_cut_at_a_character_boundary():
     assert unicodedata.normalize("NFC", long_name).startswith(name)
     assert not unicodedata.combining(name[-1])
     assert len(root.findtext(".//p:GrpHdr/p:InitgPty/p:Nm", namespaces=NS)) <= 140
-    # No account name: the person's full name stands in.
+    # No account name: the person's full name stands in, as banks write it.
     names = root.findall(".//p:CdtTrfTxInf/p:Cdtr/p:Nm", NS)
-    assert names[1].text == "Nguyễn Thị Hồng Nhung"
+    assert names[1].text == "NGUYEN THI HONG NHUNG"
 
 
 def test_execution_date_and_debtor_without_bic():
@@ -179,6 +179,17 @@ def test_refuses_fractions_of_a_dong_zero_transfers_and_no_cashless_line():
         export([line(1, amount=Decimal(0))], with_totals=False)
     with pytest.raises(ExportError):
         export([line(1, channel="cash")], with_totals=False)
+    with pytest.raises(ExportError, match="account number"):
+        export([line(1, account_number="")], with_totals=False)
+
+
+def test_a_malformed_bic_falls_back_to_the_bin():
+    document = export([line(1, bank_bic="vcb"), line(2, bank_bic="BFTVVNVX")], debtor_bic="X")
+    validate_pain001(document)
+    root = parse(document)
+    agents = root.findall(".//p:CdtTrfTxInf/p:CdtrAgt/p:FinInstnId", NS)
+    assert agents[0].findtext("p:Othr/p:Id", namespaces=NS) == "970436"
+    assert agents[1].findtext("p:BIC", namespaces=NS) == "BFTVVNVX"
 
 
 def test_long_lists_are_streamed_in_chunks():
