@@ -32,11 +32,12 @@ def _date(text: str, row: int) -> date | None:
     text = text.strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    try:
+        return (
+            date.fromisoformat(text) if "-" in text else datetime.strptime(text, "%d/%m/%Y").date()
+        )
+    except ValueError:
+        pass
     raise BankAnswerError(
         _("Dòng %(row)d: ngày chi trả “%(value)s” không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).")
         % {"row": row, "value": text[:20]}

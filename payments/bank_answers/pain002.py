@@ -34,7 +34,8 @@ PENDING_CODES = frozenset({"RCVD", "PDNG", "ACTC", "ACSP", "ACWC"})
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    # "{urn:…}TxSts" → "TxSts"; comments and processing instructions have no string tag.
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _child(element: etree._Element, *path: str) -> etree._Element | None:
@@ -97,12 +98,14 @@ def parse_pain002(data: bytes) -> list[BankAnswer]:
     group_status = payment_status = ""
     report_date: date | None = None
     payment_number = transaction_number = payment_transactions = 0
+    root_checked = False
     try:
         for event, element in events:
             name = _local(element.tag)
             if event == "start":
-                if element.getparent() is None:
+                if not root_checked:
                     _check_root(element)
+                    root_checked = True
                 elif name == "OrgnlPmtInfAndSts":
                     payment_number += 1
                     payment_status, payment_transactions = "", 0
