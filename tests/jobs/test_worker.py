@@ -74,12 +74,12 @@ def test_a_worker_killed_midway_leaves_nothing_and_the_restarted_worker_finishes
     assert done["result"] == {"written": COUNT}
     assert done["attempts"] == 2 and done["progress"] == [2 * COUNT, 2 * COUNT]
     assert done["inputs"] == 0, "the input is deleted when the job ends"
-    # Queued once, handed back once the dead worker's lease ran out, done once. (On a loaded
-    # machine the first attempt's start may be handed back before it is recorded, so the
-    # number of `job.started` events is not fixed.)
+    # Queued once, handed back at least once (the dead worker's lease ran out), done once. On a
+    # heavily loaded machine a live worker's heartbeat can also miss its lease, so the number of
+    # `job.requeued` and `job.started` events is not fixed; the rows below prove it ran once.
     actions = done["actions"]
     assert actions[0] == "job.queued" and actions[-1] == "job.done", actions
-    assert actions.count("job.requeued") == 1 and actions.count("job.done") == 1, actions
+    assert actions.count("job.requeued") >= 1 and actions.count("job.done") == 1, actions
     assert set(actions) == {"job.queued", "job.started", "job.requeued", "job.done"}, actions
     rows = python_json(site, ROWS.format(job=job))["rows"]
     assert rows == sorted([f"jobtest:{job}:{i}", len(f"Nguyễn Văn Thứ {i}")] for i in range(COUNT))
