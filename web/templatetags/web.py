@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from registry.masking import mask_national_id, mask_phone
 
@@ -32,7 +32,10 @@ def vnd(value: Decimal | int | None) -> str:
     """An amount in đồng with thousands separators: 1.500.000 đ (vi) or 1,500,000 đ (en)."""
     if value is None:
         return "—"
-    return f"{number_format(Decimal(value), 0, force_grouping=True)} đ"
+    grouped = f"{Decimal(value):,.0f}"
+    if (get_language() or "vi").startswith("vi"):
+        grouped = grouped.replace(",", ".")
+    return f"{grouped} đ"
 
 
 @register.filter
