@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import approvals, cases, dashboard, households, persons
+from web.views import approvals, cases, dashboard, households, imports, persons
 
 app_name = "web"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("approvals/", approvals.queue, name="approvals"),
     path("adjustments/<int:pk>/approve/", approvals.adjustment_approve, name="adjustment-approve"),
     path("adjustments/<int:pk>/reject/", approvals.adjustment_reject, name="adjustment-reject"),
+    path("imports/", imports.import_page, name="import"),
+    path("imports/template/", imports.import_template, name="import-template"),
+    path("imports/jobs/<int:pk>/", imports.import_job, name="import-job"),
 ]

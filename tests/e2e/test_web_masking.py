@@ -41,6 +41,7 @@ def test_no_unmasked_national_id_on_any_page(live_server, browser):
         f"/app/cases/{approved.pk}/adjust/",
         f"/app/cases/{submitted.pk}/",
         "/app/approvals/",
+        "/app/imports/",
     ]
     users = {
         "social_worker": worker,
