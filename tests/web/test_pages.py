@@ -145,3 +145,11 @@ def test_unmask_is_for_the_permission_only_and_audited(person, web_client, sw_cl
     assert NID in html
     event = AuditEvent.objects.get(action="person.unmasked_read")
     assert event.actor == auditor and event.object_id == str(person.pk)
+
+
+def test_error_pages_use_the_layout(sw_client, web_client, approver):
+    missing = sw_client.get(reverse("web:household", args=[999999]))
+    assert missing.status_code == 404 and "Không tìm thấy" in missing.content.decode()
+    assert 'lang="vi"' in missing.content.decode()
+    denied = web_client(approver).get(reverse("web:household-new"))
+    assert denied.status_code == 403 and "Không có quyền" in denied.content.decode()
