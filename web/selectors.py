@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import entitlements, selectors, selectors_entitlements
 from beneficiaries.models import AdjustmentStatus, Case, CaseAdjustment, CaseStatus
@@ -15,6 +16,15 @@ from registry.access import user_commune_codes
 from registry.audit import AuditAction
 from registry.exceptions import RegistryError
 from registry.models import AuditEvent, Commune
+
+# The review list's kinds (beneficiaries/review.py ReviewKind), as the dashboard names them.
+REVIEW_KIND_LABELS = {
+    "aged_out": _("Hết tuổi hưởng theo diện"),
+    "uncollected": _("Không nhận tiền nhiều tháng"),
+    "custody": _("Đang bị tạm giam hoặc chấp hành án"),
+    "suspension_expired": _("Tạm dừng quá hạn"),
+    "adjustment": _("Đề xuất điều chỉnh chờ quyết định"),
+}
 
 
 def user_communes(user) -> QuerySet[Commune]:
@@ -39,7 +49,10 @@ def dashboard(user) -> dict:
         ],
         "drafts": list(cases.filter(status=CaseStatus.DRAFT)[:20]),
         "rejected": list(cases.filter(status=CaseStatus.REJECTED).order_by("-updated_at")[:10]),
-        "review": review_list(user=user, month=month),
+        "review": [
+            {**item, "label": REVIEW_KIND_LABELS.get(item["kind"], item["kind"])}
+            for item in review_list(user=user, month=month)
+        ],
         "month": month,
         "recent": [(event, _action_label(event.action)) for event in recent.order_by("-id")[:10]],
     }

@@ -117,11 +117,13 @@ def test_social_worker_and_approver_story(live_server, sw_page, approver_page):
     assert amount in ap.inner_text("main")
     check_screen(ap, "10-ho-so-cho-duyet")
     ap.goto(case_url)
+    assert "0 tháng" in ap.inner_text("#approval-preview")  # from this month: no arrears
     ap.fill("#id_decision_number", "15/QĐ-UBND")
     ap.fill("#id_decision_date", f"{timezone.localdate():%Y-%m-%d}")
     ap.fill("#id_start_month", f"{requested:%Y-%m}")
     ap.locator("#id_start_month").dispatch_event("change")
-    ap.wait_for_selector("#approval-preview >> text=Truy lĩnh")
+    # htmx asks for the preview again: the earlier start implies two months of arrears.
+    ap.wait_for_selector("#approval-preview >> text=2 tháng")
     check_screen(ap, "11-phe-duyet")
     ap.click("main button:text-is('Phê duyệt')")
     main = ap.inner_text("main")

@@ -281,6 +281,8 @@ def test_adjustment_proposed_then_decided(social_worker, approver, sw_client, we
         },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
+    dashboard = sw_client.get(reverse("web:dashboard")).content.decode()
+    assert "Đề xuất điều chỉnh chờ quyết định" in dashboard  # the month's review list
     client = web_client(approver)
     queue = client.get(reverse("web:approvals")).content.decode()
     adjustment = case.adjustments.get()
