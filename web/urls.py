@@ -14,6 +14,11 @@ urlpatterns = [
     path("households/<int:pk>/", households.household_detail, name="household"),
     path("households/<int:pk>/persons/new/", persons.person_new, name="person-new"),
     path("households/<int:pk>/assessments/new/", households.assessment_new, name="assessment-new"),
+    path(
+        "households/<int:pk>/assessments/preview/",
+        households.assessment_preview,
+        name="assessment-preview",
+    ),
     path("persons/<int:pk>/", persons.person_detail, name="person"),
     path("persons/<int:pk>/death/", persons.person_death, name="person-death"),
     path("persons/<int:pk>/move/", persons.person_move, name="person-move"),

@@ -87,6 +87,7 @@ def test_social_worker_and_approver_story(live_server, sw_page, approver_page):
     page.fill("#id_income_per_capita", "1200000")
     for code in ("nutrition", "water", "latrine"):
         page.check(f"input[name=deprivations][value={code}]")
+    page.wait_for_selector("#classification-preview >> text=Hộ nghèo")  # shown before saving
     check_screen(page, "05-ra-soat-ho-ngheo")
     page.click("main button[type=submit]")
     assert "Hộ nghèo" in page.inner_text("main")

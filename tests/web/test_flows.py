@@ -293,3 +293,26 @@ def test_adjustment_proposed_then_decided(social_worker, approver, sw_client, we
     )
     adjustment.refresh_from_db()
     assert adjustment.status == "approved"
+
+
+def test_poverty_assessment_preview_shows_the_classification_before_saving(sw_client):
+    from beneficiaries.models import PovertyAssessment
+
+    household = make_household(OWN_COMMUNE)
+    url = reverse("web:assessment-preview", args=[household.pk])
+    query = {
+        "year": "2026",
+        "income_per_capita": "1000000",
+        "deprivations": ["nutrition", "water", "latrine"],
+    }
+    html = sw_client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "Hộ nghèo" in html and "<html" not in html
+    assert (
+        "Không nghèo"
+        in sw_client.get(
+            url, {**query, "income_per_capita": "9000000", "deprivations": []}
+        ).content.decode()
+    )
+    assert PovertyAssessment.objects.count() == 0
+    form = sw_client.get(reverse("web:assessment-new", args=[household.pk])).content.decode()
+    assert f'hx-get="{url}"' in form

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from beneficiaries import selectors, services
+from beneficiaries import poverty, selectors, services
 from beneficiaries.models import Classification
+from registry.exceptions import RegistryError
 from web import selectors as web_selectors
 from web.forms import AssessmentForm, HouseholdForm
 from web.views.common import role_view, run, unmask_requested
@@ -72,8 +73,35 @@ def assessment_new(request, pk: int):
             )
             return redirect("web:household", pk=household.pk)
     title = _("Rà soát hộ nghèo, hộ cận nghèo — hộ %(code)s") % {"code": household.code}
+    preview_url = reverse("web:assessment-preview", args=[household.pk])
     return render(
         request,
-        "web/form.html",
-        {"form": form, "title": title, "back_url": reverse("web:household", args=[household.pk])},
+        "web/assessment_form.html",
+        {"form": form, "title": title, "household": household, "preview_url": preview_url},
     )
+
+
+@role_view("beneficiaries.add_povertyassessment")
+def assessment_preview(request, pk: int):
+    """The classification the values typed so far give (htmx, on change), by the same rule the
+    recording uses (`beneficiaries.poverty.assess`); nothing is saved."""
+    household = selectors.household_get(user=request.user, household_id=pk)
+    form = AssessmentForm(request.GET)
+    classification = problem = threshold = None
+    if form.is_valid():
+        try:
+            classification, threshold = poverty.assess(
+                year=form.cleaned_data["year"],
+                area=household.area,
+                income_per_capita=form.cleaned_data["income_per_capita"],
+                deprivations=form.cleaned_data["deprivations"],
+            )
+        except RegistryError as exc:
+            problem = str(exc.message)
+    context = {
+        "label": Classification(classification).label if classification else None,
+        "threshold": threshold,
+        "count": len(form.cleaned_data.get("deprivations", [])) if form.is_valid() else None,
+        "problem": problem,
+    }
+    return render(request, "web/_assessment_preview.html", context)
