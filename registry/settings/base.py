@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     # db_worker command extends the package's worker and must win the command name.
     "django_tasks",
     "django_tasks_db",
+    # web (browser application): server-rendered pages with htmx (django-htmx ships the script).
+    "django_htmx",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.api.errors.ApiExceptionMiddleware",
+    # web: request.htmx for the pages' partial updates.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"

@@ -39,3 +39,19 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# web (browser application): a screenshot of the page when a test fails (var/e2e-failures/).
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        pages = [item.funcargs.get(name) for name in ("page", "sw_page", "approver_page")]
+        from tests.e2e.web_pages import failure_screenshot
+
+        for index, open_page in enumerate(p for p in pages if p is not None):
+            try:
+                failure_screenshot(open_page, f"{item.name}-{index}")
+            except Exception:  # noqa: BLE001 - a screenshot must never hide the failure
+                pass

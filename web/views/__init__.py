@@ -1,0 +1,1 @@
+"""Thin page views: parse a Django form, call one existing service or selector, render."""
