@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import AuditEvent, Commune, Province, User
 
 
+def _superusers_only(request) -> bool:
+    """Staff work in the web application; the admin is the superuser's tool (legal figures, users)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
+
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]

@@ -90,3 +90,13 @@ def test_audit_events_cannot_be_added_changed_or_deleted_in_the_admin(admin_clie
     assert admin_client.post(f"/admin/registry/auditevent/{event.pk}/delete/").status_code == 403
     event.refresh_from_db()
     assert event.action == "demo.seeded"
+
+
+@pytest.mark.django_db
+def test_the_admin_is_for_superusers_only_even_staff_are_sent_to_its_login(client):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(role="auditor", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
