@@ -48,9 +48,9 @@ def _sheets() -> list[tuple[str, list[Column]]]:
     poverty: list[Column] = [
         (_("Số hộ"), lambda r: r["households"]),
         (_("Số nhân khẩu"), lambda r: r["persons"]),
-        (_("Hộ nghèo"), lambda r: r["poor"]),
+        (_("Số hộ nghèo"), lambda r: r["poor"]),
         (_("Tỷ lệ hộ nghèo (%)"), lambda r: _number(r["poverty_rate"])),
-        (_("Hộ cận nghèo"), lambda r: r["near_poor"]),
+        (_("Số hộ cận nghèo"), lambda r: r["near_poor"]),
         (_("Tỷ lệ hộ cận nghèo (%)"), lambda r: _number(r["near_poverty_rate"])),
         (_("Nhân khẩu hộ nghèo"), lambda r: r["poor_persons"]),
         (_("Tỷ lệ nhân khẩu nghèo (%)"), lambda r: _number(r["poor_persons_rate"])),
@@ -90,7 +90,7 @@ def _sheets() -> list[tuple[str, list[Column]]]:
         (_("Tỷ lệ chi trả không dùng tiền mặt (%)"), lambda r: _number(r["cashless_share"])),
     ]
     return [
-        (_("Hộ nghèo"), poverty),
+        (_("Hộ nghèo, cận nghèo"), poverty),
         (_("Đối tượng"), beneficiaries),
         (_("Người có công"), meritorious),
         (_("BHYT"), insurance),

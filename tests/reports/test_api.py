@@ -126,14 +126,14 @@ def test_the_workbook_has_one_sheet_per_group_and_never_shows_a_small_hiv_count(
     assert 'filename="bao-cao-nq42-2026-12.xlsx"' in response["Content-Disposition"]
     sheets = _sheet_rows(response.content)
     assert list(sheets) == [
-        "Hộ nghèo", "Đối tượng", "Người có công", "BHYT", "Kinh phí", "Mục tiêu 2030",
+        "Hộ nghèo, cận nghèo", "Đối tượng", "Người có công", "BHYT", "Kinh phí", "Mục tiêu 2030",
     ]  # fmt: skip
-    poverty = sheets["Hộ nghèo"]
-    assert poverty[0][0] == "Báo cáo kết quả thực hiện Nghị quyết 42-NQ/TW — Hộ nghèo"
+    poverty = sheets["Hộ nghèo, cận nghèo"]
+    assert poverty[0][0] == "Báo cáo kết quả thực hiện Nghị quyết 42-NQ/TW — Hộ nghèo, cận nghèo"
     assert poverty[1][0] == "Kỳ báo cáo: năm 2026, tháng 12/2026"
     assert poverty[2][0] == "Thời điểm lập: 15/12/2026 10:30"
     header = poverty[4]
-    assert header[:6] == ("Mã", "Tên", "Số hộ", "Số nhân khẩu", "Hộ nghèo", "Tỷ lệ hộ nghèo (%)")
+    assert header[:6] == ("Mã", "Tên", "Số hộ", "Số nhân khẩu", "Số hộ nghèo", "Tỷ lệ hộ nghèo (%)")
     province, a, b = poverty[5:8]
     assert province[:6] == ("44", "Toàn tỉnh Quảng Trị", 15, 24, 3, 20)
     name_a = Commune.objects.get(code=A).name
@@ -168,7 +168,7 @@ def test_the_workbook_has_one_sheet_per_group_and_never_shows_a_small_hiv_count(
 def test_the_workbook_of_a_social_worker_covers_their_communes_only(population):
     worker = UserFactory(role="social_worker", communes=[B])
     response = client_for(worker).get(URL, {"year": 2026, "format": "xlsx"})
-    rows = _sheet_rows(response.content)["Hộ nghèo"]
+    rows = _sheet_rows(response.content)["Hộ nghèo, cận nghèo"]
     assert [row[0] for row in rows[5:]] == ["44", B]
 
 
@@ -192,5 +192,5 @@ def test_the_workbook_follows_the_language_of_the_request(population):
         URL, {"year": 2026, "format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     sheets = _sheet_rows(response.content)
-    assert list(sheets)[0] == "Poor households"
-    assert sheets["Poor households"][5][1] == "Province total Quảng Trị"
+    assert list(sheets)[0] == "Poor and near-poor households"
+    assert sheets["Poor and near-poor households"][5][1] == "Province total Quảng Trị"
