@@ -41,10 +41,16 @@ def _group(rows: Iterable[dict], key: str, figures: Iterable[str], out: Counts |
     return out
 
 
+def _assessed_in(year: int, household: str) -> Exists:
+    return Exists(PovertyAssessment.objects.filter(household_id=OuterRef(household), year=year))
+
+
 def households_counts(codes, period: Period) -> Counts:
-    """Households registered by the end of the period."""
+    """Households registered by the end of the period, or assessed in its review year (a
+    household reviewed that year existed then, however late it was entered)."""
+    present = Q(created_at__lt=period.ends_before) | _assessed_in(period.year, "pk")
     rows = (
-        _in(Household.objects.filter(created_at__lt=period.ends_before), codes)
+        _in(Household.objects.filter(present), codes)
         .values("commune_id")
         .annotate(households=Count("id"))
         .order_by()
@@ -53,9 +59,11 @@ def households_counts(codes, period: Period) -> Counts:
 
 
 def _alive(period: Period) -> Q:
-    return Q(created_at__lt=period.ends_before) & (
-        Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
-    )
+    """Born by the end of the period and not dead before it; registered by then, or living in a
+    household assessed in the review year."""
+    registered = Q(created_at__lt=period.ends_before) | _assessed_in(period.year, "household_id")
+    alive = Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
+    return registered & alive & Q(date_of_birth__lte=period.as_of)
 
 
 def persons_counts(codes, period: Period) -> Counts:

@@ -158,3 +158,18 @@ def test_a_configured_provider_fills_the_paid_figures(auditor, settings):
     assert targets["all_eligible_paid"]["current"] == D("88.89")  # 8 / 9
     assert targets["all_eligible_paid"]["met"] is False
     assert b["targets"][2]["met"] is True  # 5 of 5 paid
+
+
+def test_a_household_entered_late_counts_in_the_year_it_was_assessed(auditor):
+    from tests.factories import HouseholdFactory, PersonFactory
+    from tests.reports.population import Population, _assess
+
+    pop = Population()
+    household = HouseholdFactory(commune_id=A)  # entered now, in December 2026
+    pop.households["late"] = household
+    PersonFactory(household=household)
+    PersonFactory(household=household, date_of_birth=date(2026, 1, 5))  # born after 2025
+    _assess(pop, "late", 2025, "poor")
+    a = _summary(auditor, year=2025)["communes"][0]
+    assert (a["households"], a["poor"], a["persons"], a["poor_persons"]) == (9, 4, 14, 7)
+    assert a["poverty_rate"] == D("44.44")
