@@ -95,8 +95,9 @@ def poverty_counts(codes, year: int) -> Counts:
 def poverty_persons_counts(codes, period: Period) -> Counts:
     """Persons alive at the end of the period whose household the year's review found poor or
     near-poor (one assessment per household and year, so one joined row per person)."""
+    alive = Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
     rows = (
-        _in(Person.objects.filter(_alive(period)), codes)
+        _in(Person.objects.filter(alive, date_of_birth__lte=period.as_of), codes)
         .filter(household__poverty_assessments__year=period.year)
         .values("commune_id")
         .annotate(
@@ -173,10 +174,37 @@ def _category_in_force(period: Period) -> Coalesce:
     return Coalesce(Subquery(adjusted.values("category")[:1]), F("category"))
 
 
+def meritorious_counts(codes, period: Period, out: Counts | None = None) -> Counts:
+    """Meritorious persons on the rolls, their households, and how many of those households
+    the year's review found poor (Resolution 42's target: none)."""
+    poor_household = Exists(
+        PovertyAssessment.objects.filter(
+            household_id=OuterRef("person__household_id"),
+            year=period.year,
+            classification=Classification.POOR,
+        )
+    )
+    meritorious = (
+        cases_on_rolls(codes, period)
+        .filter(programme=Programme.MERITORIOUS)
+        .annotate(household_poor=poor_household)
+        .values("commune_id")
+        .annotate(
+            meritorious_persons=Count("person_id", distinct=True),
+            meritorious_households=Count("person__household_id", distinct=True),
+            meritorious_households_poor=Count(
+                "person__household_id", distinct=True, filter=Q(household_poor=True)
+            ),
+        )
+        .order_by()
+    )
+    figures = ["meritorious_persons", "meritorious_households", "meritorious_households_poor"]
+    return _group(meritorious, "commune_id", figures, out)
+
+
 def beneficiary_counts(codes, period: Period) -> tuple[Counts, dict[str, dict[tuple, int]]]:
-    """(by commune: persons per programme, health-insurance card holders, meritorious persons,
-    their households and how many of those the year's review found poor;
-    by commune: (programme, category) → persons)."""
+    """(by commune: persons per programme, health-insurance card holders and the meritorious
+    figures; by commune: (programme, category) → persons)."""
     cases = cases_on_rolls(codes, period)
     by_programme = (
         cases.values("commune_id", "programme").annotate(n=Count("person_id", distinct=True))
@@ -191,28 +219,7 @@ def beneficiary_counts(codes, period: Period) -> tuple[Counts, dict[str, dict[tu
         .order_by()
     )
     _group(insured, "commune_id", ["health_insurance_entitled"], out)
-    poor_household = Exists(
-        PovertyAssessment.objects.filter(
-            household_id=OuterRef("person__household_id"),
-            year=period.year,
-            classification=Classification.POOR,
-        )
-    )
-    meritorious = (
-        cases.filter(programme=Programme.MERITORIOUS)
-        .annotate(household_poor=poor_household)
-        .values("commune_id")
-        .annotate(
-            meritorious_persons=Count("person_id", distinct=True),
-            meritorious_households=Count("person__household_id", distinct=True),
-            meritorious_households_poor=Count(
-                "person__household_id", distinct=True, filter=Q(household_poor=True)
-            ),
-        )
-        .order_by()
-    )
-    figures = ["meritorious_persons", "meritorious_households", "meritorious_households_poor"]
-    _group(meritorious, "commune_id", figures, out)
+    meritorious_counts(codes, period, out)
     by_category: dict[str, dict[tuple, int]] = defaultdict(dict)
     rows = (
         cases.annotate(category_now=_category_in_force(period))

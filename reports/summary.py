@@ -211,7 +211,7 @@ def report_summary_build(
     before = selectors.households_counts(codes, previous)
     for part in (
         selectors.poverty_counts(codes, previous.year),
-        selectors.beneficiary_counts(codes, previous)[0],
+        selectors.meritorious_counts(codes, previous),
     ):
         for code, figures in part.items():
             before.setdefault(code, {}).update(figures)
