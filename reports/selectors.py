@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from beneficiaries.models import (
@@ -58,27 +58,35 @@ def households_counts(codes, period: Period) -> Counts:
     return _group(rows, "commune_id", ["households"])
 
 
-def _alive(period: Period) -> Q:
-    """Born by the end of the period and not dead before it; registered by then, or living in a
-    household assessed in the review year."""
-    registered = Q(created_at__lt=period.ends_before) | _assessed_in(period.year, "household_id")
-    alive = Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
-    return registered & alive & Q(date_of_birth__lte=period.as_of)
-
-
 def persons_counts(codes, period: Period) -> Counts:
-    """Persons registered and alive at the end of the period (their household as recorded now)."""
+    """Persons born by the end of the period and not dead before it, registered by then or
+    living in a household assessed in the review year (membership as recorded now), and those
+    of them whose household the year's review found poor or near-poor: one scan of persons,
+    joined to their household's assessment of the year (at most one)."""
+    review = FilteredRelation(
+        "household__poverty_assessments",
+        condition=Q(household__poverty_assessments__year=period.year),
+    )
+    alive = Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
     rows = (
-        _in(Person.objects.filter(_alive(period)), codes)
+        _in(Person.objects.filter(alive, date_of_birth__lte=period.as_of), codes)
+        .annotate(review=review)
+        .filter(Q(created_at__lt=period.ends_before) | Q(review__id__isnull=False))
         .values("commune_id")
-        .annotate(persons=Count("id"))
+        .annotate(
+            persons=Count("id"),
+            poor_persons=Count("id", filter=Q(review__classification=Classification.POOR)),
+            near_poor_persons=Count(
+                "id", filter=Q(review__classification=Classification.NEAR_POOR)
+            ),
+        )
         .order_by()
     )
-    return _group(rows, "commune_id", ["persons"])
+    return _group(rows, "commune_id", ["persons", "poor_persons", "near_poor_persons"])
 
 
 def poverty_counts(codes, year: int) -> Counts:
-    """Poor and near-poor households, and the persons living in them, by the year's review."""
+    """Households assessed for the year, and those classified poor and near-poor."""
     households = (
         _in(PovertyAssessment.objects.filter(year=year), codes, "household__commune_id")
         .values(commune=F("household__commune_id"))
@@ -90,27 +98,6 @@ def poverty_counts(codes, year: int) -> Counts:
         .order_by()
     )
     return _group(households, "commune", ["poor", "near_poor", "assessed"])
-
-
-def poverty_persons_counts(codes, period: Period) -> Counts:
-    """Persons alive at the end of the period whose household the year's review found poor or
-    near-poor (one assessment per household and year, so one joined row per person)."""
-    alive = Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.as_of)
-    rows = (
-        _in(Person.objects.filter(alive, date_of_birth__lte=period.as_of), codes)
-        .filter(household__poverty_assessments__year=period.year)
-        .values("commune_id")
-        .annotate(
-            poor_persons=Count(
-                "id", filter=Q(household__poverty_assessments__classification="poor")
-            ),
-            near_poor_persons=Count(
-                "id", filter=Q(household__poverty_assessments__classification="near_poor")
-            ),
-        )
-        .order_by()
-    )
-    return _group(rows, "commune_id", ["poor_persons", "near_poor_persons"])
 
 
 def _assessment(year: int, **filters) -> Exists:

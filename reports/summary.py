@@ -80,7 +80,6 @@ def _raw(codes, period: Period) -> tuple[dict, dict]:
         selectors.households_counts(codes, period),
         selectors.persons_counts(codes, period),
         selectors.poverty_counts(codes, period.year),
-        selectors.poverty_persons_counts(codes, period),
         selectors.poverty_movement_counts(codes, period.year),
     ):
         for code, figures in part.items():
