@@ -119,7 +119,7 @@ class ProvinceFiguresOutput(FiguresOutput):
 
 class SummaryOutput(serializers.Serializer):
     year = serializers.IntegerField()
-    month = serializers.DateField(format="%Y-%m")
+    month = serializers.SerializerMethodField(help_text="Tháng tham chiếu (YYYY-MM).")
     previous_year = serializers.IntegerField()
     generated_at = serializers.DateTimeField()
     payments_available = serializers.BooleanField()
@@ -127,6 +127,9 @@ class SummaryOutput(serializers.Serializer):
     small_numbers = serializers.ChoiceField(choices=["exact", "suppressed"])
     provinces = ProvinceFiguresOutput(many=True)
     communes = CommuneFiguresOutput(many=True)
+
+    def get_month(self, report: dict) -> str:
+        return f"{report['month']:%Y-%m}"
 
 
 class _QueryFormatIgnored(DefaultContentNegotiation):
