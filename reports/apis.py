@@ -37,8 +37,10 @@ class SummaryQuery(serializers.Serializer):
     format = serializers.ChoiceField(choices=["json", "xlsx"], required=False, default="json")
 
     def validate_month(self, value: str) -> date:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        year, month = (int(part) for part in value.strip().split("-"))
+        if not 2000 <= year <= 2100:
+            raise serializers.ValidationError(_("Tháng không hợp lệ."), code="invalid")
+        return date(year, month, 1)
 
 
 class CategoryCountOutput(serializers.Serializer):

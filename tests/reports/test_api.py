@@ -89,6 +89,7 @@ def test_small_hiv_counts_are_hidden_from_everyone_but_auditors(population):
         ({"year": 2027}, "year"),
         ({"year": 2026, "month": "2025-11"}, "month"),
         ({"month": "2026-13"}, "month"),
+        ({"month": "0000-01"}, "month"),
         ({"commune": "1885"}, "commune"),
         ({"format": "pdf"}, "format"),
     ],
