@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("certificates.urls")),
+    # reports: the summary report
+    path("", include("reports.urls")),
 ]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "beneficiaries",
     "payments",
     "certificates",
+    # reports: Resolution 42 indicators (above certificates, below demo)
+    "reports",
     "demo",
     # Django's Tasks framework (backport) and its database backend; after "jobs", whose
     # db_worker command extends the package's worker and must win the command name.
@@ -204,6 +206,15 @@ REGISTRY_CASE_REVIEW_SOURCES = [
     ("suspension_expired", "beneficiaries.review.suspension_expired"),
     ("adjustment", "beneficiaries.review.pending_adjustments"),
 ]
+
+# reports (reports/, docs/reports.md): the provider of payment figures for the summary report,
+# as [("payment_figures", "dotted.path.to.function")]; empty until payments provides one (every
+# paid figure is then null). And the programmes whose beneficiaries are entitled to a free
+# health-insurance card (domain.md §3: the Decree 20 social-assistance beneficiaries).
+REGISTRY_REPORT_PAYMENT_FIGURES: list[tuple[str, str]] = []
+REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES = env_list(
+    "REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES", "social_assistance"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -571,6 +571,10 @@ MATRIX: dict[tuple[str, str], Row] = {
             "no_commune": (403, 403),
         },  # fmt: skip
     ),
+    # reports: the summary, for everyone who reads the registry, in their communes.
+    ("GET", "/api/v1/reports/summary/"): Row(
+        lambda w, t: (f"{V1}/reports/summary/?commune={w[t].commune}", None), reads()
+    ),
 }
 
 

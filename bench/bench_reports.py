@@ -1,0 +1,246 @@
+"""Times the summary report (GET /api/v1/reports/summary/ for a province) beside a bare GROUP BY.
+
+    .venv/bin/python bench/bench_reports.py                      # 50,000 persons, SQLite temp file
+    .venv/bin/python bench/bench_reports.py --persons 1000000    # the issue's figure
+    .venv/bin/python bench/bench_reports.py --database-url postgres://postgres@127.0.0.1:5432/h_rep
+
+The population is spread over the 78 communes of province 44 (Quảng Trị): households of four,
+each assessed for 2025 and 2026 (about 6 % poor, 8 % near-poor, some moving in and out), one
+person in eight with a decided case (social assistance of several categories including HIV,
+social pension, meritorious by rate table). Rows are written with bulk_create, their personal
+columns encrypted and blind-indexed as usual. Measured, median of --runs:
+
+- `summary_counts`: `report_summary_build(province="44", with_amounts=False)`, the counts,
+  rates, movements, targets (this year and the year before) as the API computes them;
+- `summary_full`: the same with the month's amounts due (beneficiaries.entitlements, which
+  computes each case's month in memory);
+- `bare_group_by`: hand-written GROUP BY queries of the same counts for the year (households,
+  persons, assessments by classification, cases by programme and category), no joins beyond
+  what the counts need — the floor for this data on this machine in this run.
+
+Limits: summary_counts ≤ 2 s (issue 16, for 1,000,000 persons) and ≤ 10 × bare_group_by.
+Output: `name value unit limit ratio`; exit 1 when a limit is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROVINCE = "44"
+SA_CATEGORIES = [("5.5c", 40), ("5.6", 25), ("5.5a", 15), ("5.1", 8), ("5.8", 6), ("5.3", 6)]
+
+
+def _birth(rng: random.Random, category: str) -> date:
+    low, high = {"5.5c": (1925, 1945), "5.5a": (1946, 1965), "5.1": (2012, 2021),
+                 "5.3": (2012, 2021), "pension": (1930, 1950)}.get(category, (1950, 2005))  # fmt: skip
+    return date(rng.randint(low, high), rng.randint(1, 12), 1)
+
+
+def fill(n: int, communes: list[str]) -> None:
+    from beneficiaries.models import Case, Household, Person, PovertyAssessment
+
+    rng = random.Random(16)
+    chunk_households = 2_500
+    households_total = n // 4
+    serial = 0
+    for start in range(0, households_total, chunk_households):
+        size = min(chunk_households, households_total - start)
+        households = Household.objects.bulk_create(
+            [
+                Household(
+                    code=f"{communes[(start + i) % len(communes)]}{start + i:07d}",
+                    commune_id=communes[(start + i) % len(communes)],
+                    address="Thôn Đông, xã Hải Lăng",
+                    area="rural",
+                )
+                for i in range(size)
+            ]
+        )
+        assessments, persons, plans = [], [], []
+        for household in households:
+            draw = rng.random()
+            y2025 = "poor" if draw < 0.07 else "near_poor" if draw < 0.15 else "not_poor"
+            draw = rng.random()
+            y2026 = "poor" if draw < 0.06 else "near_poor" if draw < 0.14 else "not_poor"
+            for year, classification in ((2025, y2025), (2026, y2026)):
+                assessments.append(
+                    PovertyAssessment(
+                        household=household,
+                        year=year,
+                        classification=classification,
+                        income_per_capita=Decimal("1400000"),
+                        threshold=Decimal("1500000"),
+                    )  # fmt: skip
+                )
+            for member in range(4):
+                draw = rng.random()
+                if draw < 0.07:
+                    category = rng.choices(
+                        [c for c, _w in SA_CATEGORIES], [w for _c, w in SA_CATEGORIES]
+                    )[0]
+                    plan = ("social_assistance", category)
+                elif draw < 0.10:
+                    plan = ("social_pension", "pension")
+                elif draw < 0.125:
+                    plan = ("meritorious", "relative")
+                else:
+                    plan = None
+                born = _birth(rng, plan[1] if plan else "")
+                serial += 1
+                persons.append(
+                    Person(
+                        ss_code=f"B{serial:013d}",
+                        full_name="Nguyễn Thị Hồng Nhung",
+                        sex="female",
+                        date_of_birth=born,
+                        ethnicity="Kinh",
+                        household=household,
+                        relation_to_head="head" if member == 0 else "other",
+                        commune_id=household.commune_id,
+                    )  # fmt: skip
+                )
+                plans.append(plan)
+        PovertyAssessment.objects.bulk_create(assessments)
+        Person.objects.bulk_create(persons)
+        cases = []
+        for person, plan in zip(persons, plans, strict=True):
+            if plan is None:
+                continue
+            programme, category = plan
+            cases.append(
+                Case(
+                    person=person,
+                    commune_id=person.commune_id,
+                    programme=programme,
+                    category=category,
+                    status="approved",
+                    decision_number="1/QĐ-UBND",
+                    decision_date=date(2025, 1, 5),
+                    start_month=date(2025, 1, 1),
+                    disability_level="severe" if category == "5.6" else "",
+                    meritorious_grade="martyrs_1" if programme == "meritorious" else "",
+                )  # fmt: skip
+            )
+        Case.objects.bulk_create(cases)
+
+
+BARE = [
+    "SELECT commune_id, COUNT(*) FROM beneficiaries_household GROUP BY commune_id",
+    "SELECT commune_id, COUNT(*) FROM beneficiaries_person WHERE date_of_death IS NULL "
+    "GROUP BY commune_id",
+    "SELECT h.commune_id, a.classification, COUNT(*) FROM beneficiaries_povertyassessment a "
+    "JOIN beneficiaries_household h ON h.id = a.household_id WHERE a.year = 2026 "
+    "GROUP BY h.commune_id, a.classification",
+    "SELECT p.commune_id, a.classification, COUNT(*) FROM beneficiaries_person p "
+    "JOIN beneficiaries_povertyassessment a ON a.household_id = p.household_id "
+    "WHERE a.year = 2026 GROUP BY p.commune_id, a.classification",
+    "SELECT commune_id, programme, category, COUNT(DISTINCT person_id) FROM beneficiaries_case "
+    "WHERE status IN ('approved', 'suspended') GROUP BY commune_id, programme, category",
+]
+
+
+def _median(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench_reports_"))
+    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import Commune, User
+    from registry.roles import sync_roles
+    from reports.period import period_for
+    from reports.summary import report_summary_build
+
+    postgres = connection.vendor == "postgresql"
+    old_name = None
+    try:
+        if postgres:
+            old_name = connection.settings_dict["NAME"]
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        else:
+            call_command("migrate", verbosity=0)
+        communes = list(Commune.objects.filter(province_id=PROVINCE).values_list("code", flat=True))
+        started = time.perf_counter()
+        fill(args.persons, communes)
+        filled = time.perf_counter() - started
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        sync_roles()
+        auditor = User.objects.create(username="bench_auditor")
+        auditor.groups.add(Group.objects.get(name="auditor"))
+        period = period_for(year=2026)
+
+        def summary(with_amounts: bool):
+            return report_summary_build(
+                user=auditor, period=period, province=PROVINCE, with_amounts=with_amounts
+            )
+
+        def bare():
+            with connection.cursor() as cursor:
+                for sql in BARE:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+        report = summary(False)  # warm caches (permissions, SQLite pages) for every contender
+        bare()
+        with CaptureQueriesContext(connection) as queries:
+            summary(False)
+        counts = _median(lambda: summary(False), args.runs)
+        floor = _median(bare, args.runs)
+        full = _median(lambda: summary(True), args.runs)
+        province = report["provinces"][0]
+        cases = sum(province["persons_by_programme"].values())
+        print(
+            f"backend: {connection.vendor}; persons {args.persons:,}; households "
+            f"{province['households']:,}; communes {len(report['communes'])}; beneficiaries "
+            f"{cases:,}; poverty rate {province['poverty_rate']} %; filled in {filled:.0f} s"
+        )
+        print("name value unit limit ratio")
+        print(f"summary_counts {counts:.3f} s 2.000 {counts / 2:.2f}")
+        print(f"bare_group_by {floor:.3f} s - -")
+        print(f"summary_counts_vs_group_by {counts / floor:.2f} x 10 {counts / floor / 10:.2f}")
+        print(f"summary_counts_queries {len(queries)} queries - -")
+        print(f"summary_full {full:.3f} s - -")
+        return 0 if counts <= 2 and counts <= 10 * floor else 1
+    finally:
+        if postgres and old_name:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
