@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("certificates.urls")),
+    # Payments (payments/)
+    path("", include("payments.urls")),
 ]

@@ -1,0 +1,62 @@
+"""Streaming a batch's file through the exporters of `payments.exports`, hashing what is sent.
+
+The exporter reads rows lazily (`selectors.export_lines`), so memory stays flat; the SHA-256 of
+the bytes is recorded on the batch once the last chunk has been produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from payments import selectors, services
+from payments.models import PaymentBatch
+from registry.exceptions import ValidationFailed
+
+FORMATS = ("xlsx", "csv", "pain001", "cash_xlsx")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content_type: str
+    filename: str
+    chunks: Iterator[bytes]
+
+
+def exporter_class(file_format: str):
+    from payments.exports import EXPORTERS
+
+    if file_format not in EXPORTERS:
+        message = _("Định dạng tệp phải là một trong: %(formats)s.") % {
+            "formats": ", ".join(sorted(EXPORTERS))
+        }
+        raise ValidationFailed(message, code="invalid_format", fields={"format": [message]})
+    return EXPORTERS[file_format]
+
+
+def _hashed(batch_id: int, file_format: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+    services.payment_batch_export_digest_record(
+        batch_id=batch_id, file_format=file_format, sha256=digest.hexdigest()
+    )
+
+
+def batch_file(*, actor, batch_id: int, file_format: str) -> ExportFile:
+    """Mark the batch exported (first time) and return its file as a stream of bytes."""
+    cls = exporter_class(file_format)
+    batch: PaymentBatch = services.payment_batch_export(
+        actor=actor, batch_id=batch_id, file_format=file_format
+    )
+    exporter = cls(selectors.export_header(batch), selectors.export_lines(batch))
+    extension = getattr(cls, "extension", file_format).lstrip(".")
+    return ExportFile(
+        content_type=cls.content_type,
+        filename=f"chi-tra-{batch.period:%Y-%m}-dot-{batch.pk}-{file_format}.{extension}",
+        chunks=_hashed(batch.pk, file_format, iter(exporter.stream())),
+    )
