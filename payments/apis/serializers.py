@@ -58,7 +58,9 @@ class PaymentBatchOutput(serializers.Serializer):
     cashless_amount = MoneyField(max_digits=16)
     cashless_share = serializers.DecimalField(max_digits=5, decimal_places=4)
     created_by = serializers.CharField(source="created_by.username")
-    approved_by = serializers.CharField(source="approved_by.username", allow_null=True, default=None)
+    approved_by = serializers.CharField(
+        source="approved_by.username", allow_null=True, default=None
+    )
     msg_id = serializers.CharField(allow_null=True)
     first_exported_at = serializers.DateTimeField(allow_null=True)
     export_sha256 = serializers.DictField(child=serializers.CharField())

@@ -54,7 +54,9 @@ def _bank_bin_checked(bank_bin: str) -> str:
     except ImportError:
         return bank_bin
     if _provider(bank_bin) is None:
-        raise invalid("bank_bin", _("Không có ngân hàng/ví điện tử với mã BIN này."), "unknown_bank")
+        raise invalid(
+            "bank_bin", _("Không có ngân hàng/ví điện tử với mã BIN này."), "unknown_bank"
+        )
     return bank_bin
 
 

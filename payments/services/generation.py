@@ -44,9 +44,7 @@ def payable_cases(period: date, commune_codes: list[str]) -> QuerySet[Case]:
         status__in=PAYABLE_STATUSES,
         start_month__isnull=False,
         start_month__lte=period,
-    ).exclude(
-        pk__in=PaymentLine.objects.filter(period=period, claimed=True).values("case_id")
-    )
+    ).exclude(pk__in=PaymentLine.objects.filter(period=period, claimed=True).values("case_id"))
 
 
 def arrears_from() -> date | None:
