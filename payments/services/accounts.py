@@ -60,6 +60,16 @@ def _bank_bin_checked(bank_bin: str) -> str:
     return bank_bin
 
 
+def _channel_matches(channel: str, bank_bin: str) -> None:
+    provider_channel = getattr(_provider(bank_bin), "channel", None)
+    if provider_channel and provider_channel != channel:
+        raise invalid(
+            "bank_bin",
+            _("Mã BIN này không phải của một %(channel)s.") % {"channel": Channel(channel).label},
+            "channel_mismatch",
+        )
+
+
 def _account_number_checked(account_number: str, bank_bin: str) -> str:
     number = "".join((account_number or "").split())
     low, high = _digits_allowed(_provider(bank_bin))
@@ -108,6 +118,7 @@ def payment_account_set(
             account.bank_bin, account.account_number, account.account_name = "", None, None
         else:
             account.bank_bin = _bank_bin_checked(bank_bin)
+            _channel_matches(channel, account.bank_bin)
             account.account_number = _account_number_checked(account_number, account.bank_bin)
             account.account_name = _account_name_checked(account_name, person)
         account.holder_note = nfc(holder_note or "") or None

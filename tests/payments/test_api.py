@@ -63,7 +63,7 @@ def test_invalid_accounts_are_refused_by_field(client_for, officer, body, field,
 def test_a_guardian_s_account_names_its_holder_and_cash_needs_no_number(client_for, officer):
     case = elder_case()
     client = client_for(officer)
-    body = {"channel": "ewallet", "bank_bin": "971025", "account_number": "0912345678",
+    body = {"channel": "ewallet", "bank_bin": "971005", "account_number": "0912345678",
             "account_name": "TRAN VAN BA", "holder_note": "con trai, người giám hộ"}  # fmt: skip
     assert client.put(account_url(case.person), body, format="json").status_code == 200
     assert PaymentAccount.objects.get().holder_note == "con trai, người giám hộ"
