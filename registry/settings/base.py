@@ -176,6 +176,8 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("meritorious_household_poor", "beneficiaries.consistency.checks.meritorious_household_poor"),
     ("aged_out", "beneficiaries.consistency.entitlement_checks.aged_out"),
     ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
+    # Payments (payments/)
+    ("shared_payment_account", "payments.checks.shared_payment_account"),
 ]
 
 # Certificates (certificates/, docs/certificates.md). The public base URL is what the QR codes
@@ -198,6 +200,8 @@ REGISTRY_CASE_REVIEW_SOURCES = [
     ("custody", "beneficiaries.review.custody"),
     ("suspension_expired", "beneficiaries.review.suspension_expired"),
     ("adjustment", "beneficiaries.review.pending_adjustments"),
+    # Payments (payments/)
+    ("uncollected", "payments.checks.uncollected"),
 ]
 
 REST_FRAMEWORK = {
