@@ -27,14 +27,12 @@ from rest_framework.test import APIClient
 
 from beneficiaries import services
 from certificates import services as certificate_services
+from payments import services as payment_services
 from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
 from tests.jobs.factories import JobFactory
-
-# Payments: the bank-file formats, or stand-ins while they are not installed (autouse fixture).
-from payments import services as payment_services  # noqa: E402
-from tests.payments.conftest import file_formats  # noqa: E402,F401
+from tests.payments.conftest import file_formats  # noqa: F401  (payments: autouse, file formats)
 
 pytestmark = pytest.mark.django_db
 
