@@ -75,9 +75,7 @@ class AuditAction(models.TextChoices):
     JOB_FAILED = "job.failed", _("Việc chạy nền thất bại")
     # Payments (payments/)
     PAYMENT_ACCOUNT_SET = "payment_account.set", _("Cập nhật tài khoản nhận chi trả")
-    PAYMENT_ACCOUNT_UNMASKED_READ = "payment_account.unmasked_read", _(
-        "Xem số tài khoản không che"
-    )
+    PAYMENT_ACCOUNT_UNMASKED_READ = "payment_account.unmasked_read", _("Xem số tài khoản không che")
     PAYMENT_BATCH_GENERATED = "payment_batch.generated", _("Lập đợt chi trả")
     PAYMENT_BATCH_REGENERATED = "payment_batch.regenerated", _("Lập lại đợt chi trả nháp")
     PAYMENT_BATCH_CANCELLED = "payment_batch.cancelled", _("Hủy đợt chi trả")

@@ -629,7 +629,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/payment-batches/"): Row(
         lambda w, t: (
-            f"{V1}/payment-batches/", {"period": "2026-09", "commune_codes": [w[t].commune]}
+            f"{V1}/payment-batches/",
+            {"period": "2026-09", "commune_codes": [w[t].commune]},
         ),
         payments_access(201),
     ),
