@@ -93,15 +93,36 @@ def _arrears(book: CaseBook, period: date, paid: dict[int, set[date]]) -> dict[i
 
 
 def _accounts(cases: QuerySet[Case]) -> dict[int, Account]:
-    accounts = {}
-    rows = PaymentAccount.objects.filter(person__in=cases.values("person_id")).only(
+    rows = PaymentAccount.objects.filter(person__in=cases.values("person_id")).values_list(
         "person_id", "channel", "bank_bin", "account_number", "account_name"
     )
-    for acc in rows.iterator(chunk_size=5000):
-        accounts[acc.person_id] = Account(
-            acc.channel, acc.bank_bin, acc.account_number, acc.account_name
-        )
-    return accounts
+    return {
+        person_id: Account(channel, bank_bin, number, name)
+        for person_id, channel, bank_bin, number, name in rows.iterator(chunk_size=5000)
+    }
+
+
+@dataclass(slots=True)
+class NewLine:
+    """A line before it is written (plain values: the writer inserts them in bulk)."""
+
+    case_id: int
+    person_id: int
+    commune_id: str
+    programme: str
+    category: str
+    amount: Decimal
+    arrears: Decimal
+    channel: str
+    bank_bin: str
+    account_number: str | None
+    account_name: str | None
+    end_to_end_id: str
+    months: list[tuple[date, Decimal]]
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.arrears
 
 
 @dataclass
@@ -111,7 +132,7 @@ class Totals:
     cashless_count: int = 0
     cashless_amount: Decimal = Decimal(0)
 
-    def add(self, line: PaymentLine) -> None:
+    def add(self, line: NewLine) -> None:
         self.line_count += 1
         self.total_amount += line.total
         if line.channel in CASHLESS:
@@ -119,67 +140,50 @@ class Totals:
             self.cashless_amount += line.total
 
 
-def _lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[tuple[PaymentLine, list]]:
+def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
+    """One line per case owed something, in case order, with the months it pays."""
     period = batch.period
     book = CaseBook.load(cases)
     current = book.month(period)
     owed = _arrears(book, period, _paid_months(cases, period))
     accounts = _accounts(cases)
+    communes = dict(cases.values_list("pk", "commune_id").iterator(chunk_size=5000))
     seq = 0
     for case_id in sorted(book.wanted):
         row = book.rows[case_id]
         entitlement = current.get(case_id)
         amount = entitlement.amount if entitlement is not None else Decimal(0)
-        months = ([(period, amount)] if amount > 0 else []) + owed.get(case_id, [])
+        earlier = owed.get(case_id, [])
+        months = ([(period, amount)] if amount > 0 else []) + earlier
         if not months:
             continue
         seq += 1
         account = accounts.get(row.person_id, CASH)
-        line = PaymentLine(
-            batch=batch,
+        yield NewLine(
             case_id=case_id,
             person_id=row.person_id,
-            commune_id=None,
-            period=period,
+            commune_id=communes[case_id],
             programme=row.programme,
             category=(entitlement.paying_category if entitlement else None)
             or row.terms_in(period).category,
             amount=amount,
-            arrears=sum((m[1] for m in owed.get(case_id, [])), Decimal(0)),
+            arrears=sum((m[1] for m in earlier), Decimal(0)),
             channel=account.channel,
             bank_bin=account.bank_bin,
             account_number=account.number,
             account_name=account.name,
             end_to_end_id=f"{period:%Y%m}B{batch.pk}N{seq:07d}",
+            months=months,
         )
-        yield line, months
 
 
 def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
     """Create the batch's lines and paid months in bulk; the batch's figures are returned."""
-    cases = payable_cases(batch.period, commune_codes)
-    communes = dict(cases.values_list("pk", "commune_id"))
+    from payments.services.line_writer import LineWriter
+
     totals = Totals()
-    pending: list[tuple[PaymentLine, list]] = []
-
-    def flush() -> None:
-        created = PaymentLine.objects.bulk_create([line for line, _ in pending], batch_size=CHUNK)
-        PaidMonth.objects.bulk_create(
-            [
-                PaidMonth(line_id=line.pk, case_id=line.case_id, month=month, amount=amount)
-                for line, (_, months) in zip(created, pending, strict=True)
-                for month, amount in months
-            ],
-            batch_size=CHUNK,
-        )
-        pending.clear()
-
-    for line, months in _lines(batch, cases):
-        line.commune_id = communes[line.case_id]
-        totals.add(line)
-        pending.append((line, months))
-        if len(pending) >= CHUNK:
-            flush()
-    if pending:
-        flush()
+    with LineWriter(batch) as writer:
+        for line in new_lines(batch, payable_cases(batch.period, commune_codes)):
+            totals.add(line)
+            writer.add(line)
     return totals
