@@ -204,6 +204,13 @@ REGISTRY_CASE_REVIEW_SOURCES = [
     ("uncollected", "payments.checks.uncollected"),
 ]
 
+# Payments (payments/, docs/payments.md): the paying account written in pain.001, and the first
+# month arrears may reach back to ("YYYY-MM"; empty: the case's start month).
+REGISTRY_PAYMENT_DEBTOR_NAME = os.environ.get("REGISTRY_PAYMENT_DEBTOR_NAME", "UBND XA")
+REGISTRY_PAYMENT_DEBTOR_ACCOUNT = os.environ.get("REGISTRY_PAYMENT_DEBTOR_ACCOUNT", "0000000000")
+REGISTRY_PAYMENT_DEBTOR_BIC = os.environ.get("REGISTRY_PAYMENT_DEBTOR_BIC", "")
+REGISTRY_PAYMENTS_ARREARS_FROM = os.environ.get("REGISTRY_PAYMENTS_ARREARS_FROM", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
