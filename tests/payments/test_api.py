@@ -166,3 +166,39 @@ def test_batches_of_other_communes_are_hidden(client_for, officer):
     assert client.get(f"{V1}/payment-batches/").json()["count"] == 0
     auditor = make_user("aud3", "auditor", [])
     assert client_for(auditor).get(f"{V1}/payment-batches/").json()["count"] == 1
+
+
+def test_the_pain001_of_a_batch_is_valid_and_sums_to_the_lines(
+    client_for, officer, second_officer, file_formats
+):
+    """With the real bank-file formats installed (they merge from their own branch)."""
+    if not file_formats:
+        pytest.skip("payments.exports is not installed in this branch")
+    from decimal import Decimal
+    from pathlib import Path
+
+    from lxml import etree
+
+    import payments
+
+    for index in range(3):
+        bank_account(elder_case(start=date(2026, 6, 1), name=f"Lê Văn {index}").person,
+                     number=f"01234567{index}")  # fmt: skip
+    elder_case(start=JULY, name="Cash Only")  # a cash line: not in pain.001
+    client = client_for(officer)
+    batch = client.post(
+        f"{V1}/payment-batches/", {"period": "2026-07", "commune_codes": [OWN_COMMUNE]},
+        format="json",
+    ).json()  # fmt: skip
+    client_for(second_officer).post(f"{V1}/payment-batches/{batch['id']}/approve/")
+    body = b"".join(
+        client.get(f"{V1}/payment-batches/{batch['id']}/export/?format=pain001").streaming_content
+    )
+    xsd = Path(payments.__file__).parent / "schemas" / "pain.001.001.03.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    document = etree.fromstring(body)
+    assert schema.validate(document), schema.error_log
+    ns = {"p": document.nsmap[None]}
+    assert document.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=ns) == str(3)
+    cashless = PaymentBatch.objects.get(pk=batch["id"]).cashless_amount
+    assert Decimal(document.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns)) == cashless
