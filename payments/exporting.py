@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments import selectors, services
 from payments.models import PaymentBatch
-from registry.exceptions import ValidationFailed
+from registry.exceptions import RegistryError, ValidationFailed
 
 FORMATS = ("xlsx", "csv", "pain001", "cash_xlsx")
 
@@ -26,15 +26,27 @@ class ExportFile:
     chunks: Iterator[bytes]
 
 
-def exporter_class(file_format: str):
-    from payments.exports import EXPORTERS
+class FileFormatsUnavailable(RegistryError):
+    """The bank-file formats (payments/exports, payments/bank_answers) are not installed."""
 
-    if file_format not in EXPORTERS:
-        message = _("Định dạng tệp phải là một trong: %(formats)s.") % {
-            "formats": ", ".join(sorted(EXPORTERS))
-        }
+    status = 503
+    code = "file_formats_unavailable"
+    default_message = _("Chức năng tệp chi trả chưa được cài đặt.")
+
+
+def _exporters() -> dict | None:
+    try:
+        from payments.exports import EXPORTERS
+    except ImportError:
+        return None
+    return EXPORTERS
+
+
+def _format_checked(file_format: str, exporters: dict | None) -> None:
+    known = sorted(exporters) if exporters is not None else list(FORMATS)
+    if file_format not in known:
+        message = _("Định dạng tệp phải là một trong: %(formats)s.") % {"formats": ", ".join(known)}
         raise ValidationFailed(message, code="invalid_format", fields={"format": [message]})
-    return EXPORTERS[file_format]
 
 
 def _hashed(batch_id: int, file_format: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -48,8 +60,15 @@ def _hashed(batch_id: int, file_format: str, chunks: Iterator[bytes]) -> Iterato
 
 
 def batch_file(*, actor, batch_id: int, file_format: str) -> ExportFile:
-    """Mark the batch exported (first time) and return its file as a stream of bytes."""
-    cls = exporter_class(file_format)
+    """Mark the batch exported (first time) and return its file as a stream of bytes.
+
+    The format is checked first and the batch found (404) before anything changes."""
+    exporters = _exporters()
+    _format_checked(file_format, exporters)
+    selectors.payment_batch_get(user=actor, batch_id=batch_id)
+    if exporters is None:
+        raise FileFormatsUnavailable()
+    cls = exporters[file_format]
     batch: PaymentBatch = services.payment_batch_export(
         actor=actor, batch_id=batch_id, file_format=file_format
     )

@@ -49,7 +49,7 @@ class PaymentAccountApi(APIView):
     permission_classes = [AccountPermission]
 
     @extend_schema(
-        tags=["payments"], operation_id="persons_payment_account_retrieve",
+        tags=["persons"], operation_id="persons_payment_account_retrieve",
         summary="Tài khoản nhận chi trả của một người", parameters=[UNMASK_PARAMETER],
         responses=PaymentAccountOutput,
     )  # fmt: skip
@@ -63,7 +63,7 @@ class PaymentAccountApi(APIView):
         return Response(PaymentAccountOutput(account, context={"unmask": unmask}).data)
 
     @extend_schema(
-        tags=["payments"], operation_id="persons_payment_account_update",
+        tags=["persons"], operation_id="persons_payment_account_update",
         summary="Đặt tài khoản nhận chi trả (ngân hàng, ví điện tử hoặc tiền mặt)",
         request=PaymentAccountInput, responses=PaymentAccountOutput,
     )  # fmt: skip

@@ -34,7 +34,7 @@ def _paginate(view, queryset, serializer_class):
     return view.get_paginated_response(serializer_class(page, many=True).data)
 
 
-@extend_schema(tags=["payments"])
+@extend_schema(tags=["payment-batches"])
 class PaymentBatchViewSet(viewsets.GenericViewSet):
     queryset = PaymentBatch.objects.none()  # for the schema's path types only
     lookup_value_regex = r"[0-9]+"
@@ -145,7 +145,11 @@ class PaymentBatchViewSet(viewsets.GenericViewSet):
         serializer = s.ReconcileInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        from payments.bank_answers import BankAnswerError, parse_bank_answer
+        selectors.payment_batch_get(user=request.user, batch_id=pk)  # 404 before the file
+        try:
+            from payments.bank_answers import BankAnswerError, parse_bank_answer
+        except ImportError:
+            raise exporting.FileFormatsUnavailable() from None
 
         try:
             answers = parse_bank_answer(upload.read(), upload.name or "")
