@@ -1,1 +1,213 @@
-"""Payment batches and lines arrive with the payments issue."""
+"""Payment accounts, monthly payment batches, their lines and the months each line pays.
+
+A case is paid at most once per period and each month of a case's entitlement at most once;
+both are database constraints (conditional unique constraints, which SQLite and PostgreSQL
+enforce alike), so a race or a bug in a service cannot pay anyone twice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Case, Person
+from registry import crypto
+from registry.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
+from registry.models import Commune
+
+ACCOUNT_NUMBER_INDEX_BITS = 32
+
+
+class Channel(models.TextChoices):
+    BANK = "bank", _("Tài khoản ngân hàng")
+    EWALLET = "ewallet", _("Ví điện tử / Mobile Money")
+    CASH = "cash", _("Tiền mặt qua tổ chức dịch vụ chi trả")
+
+
+CASHLESS = (Channel.BANK, Channel.EWALLET)
+
+
+class PaymentAccount(BlindIndexedModel):
+    """Where one person's payments go. The holder may be someone else (a child's guardian)."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="payment_account")
+    channel = models.CharField(_("hình thức nhận"), max_length=7, choices=Channel.choices)
+    bank_bin = models.CharField(_("mã BIN ngân hàng/ví"), max_length=8, blank=True, default="")
+    account_number = EncryptedTextField(_("số tài khoản"), max_length=19)
+    account_number_index = BlindIndexField(
+        source="account_number", bits=ACCOUNT_NUMBER_INDEX_BITS, normaliser=crypto.normalise_digits
+    )
+    account_name = EncryptedTextField(_("tên chủ tài khoản"), max_length=70)
+    # Empty when the person holds the account; else who does (e.g. "mẹ, người giám hộ").
+    holder_note = EncryptedTextField(_("ghi chú chủ tài khoản"), max_length=100)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tài khoản nhận chi trả")
+        verbose_name_plural = _("tài khoản nhận chi trả")
+        permissions = [("view_account_number", _("Xem số tài khoản không che"))]
+        indexes = [
+            models.Index(fields=["bank_bin", "account_number_index"], name="payacct_number_bidx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel=Channel.CASH) | ~Q(bank_bin=""),
+                name="payacct_cashless_has_provider",
+            )
+        ]
+
+    @property
+    def commune_id(self) -> str:
+        return self.person.commune_id
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    APPROVED = "approved", _("Đã duyệt")
+    EXPORTED = "exported", _("Đã xuất tệp")
+    RECONCILED = "reconciled", _("Đã đối soát")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class PaymentBatch(models.Model):
+    """One month's payment list for a set of communes."""
+
+    period = models.DateField(_("kỳ chi trả"))  # the first day of the month
+    communes = models.ManyToManyField(Commune, related_name="payment_batches")
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Fixed at the first export so that every re-export gives the same bytes.
+    msg_id = models.CharField(max_length=35, unique=True, null=True, blank=True)
+    first_exported_at = models.DateTimeField(null=True, blank=True)
+    audit_chain_head = models.CharField(max_length=64, blank=True, default="")
+    export_sha256 = models.JSONField(default=dict, blank=True)  # format → hex digest
+    line_count = models.PositiveIntegerField(default=0)
+    total_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
+    cashless_count = models.PositiveIntegerField(default=0)
+    cashless_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        verbose_name = _("đợt chi trả")
+        verbose_name_plural = _("đợt chi trả")
+        permissions = [
+            ("approve_paymentbatch", _("Duyệt đợt chi trả")),
+            ("export_paymentbatch", _("Xuất tệp chi trả")),
+            ("reconcile_paymentbatch", _("Đối soát kết quả chi trả")),
+        ]
+        indexes = [models.Index(fields=["period", "status"], name="paybatch_period_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="paybatch_total_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} #{self.pk}"
+
+    @property
+    def cashless_share(self) -> Decimal:
+        if not self.total_amount:
+            return Decimal(0)
+        return (self.cashless_amount / self.total_amount).quantize(Decimal("0.0001"))
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ kết quả")
+    PAID = "paid", _("Đã chi trả")
+    FAILED = "failed", _("Không chi trả được")
+
+
+class PaymentLine(models.Model):
+    """What one case is paid in one batch, frozen at generation: amount, arrears, where to."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_lines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField()
+    # False once the batch is cancelled: its lines no longer claim the case's period.
+    claimed = models.BooleanField(default=True)
+    programme = models.CharField(max_length=17)
+    category = models.CharField(max_length=8, blank=True, default="")
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    arrears = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0))
+    channel = models.CharField(max_length=7, choices=Channel.choices)
+    bank_bin = models.CharField(max_length=8, blank=True, default="")
+    account_number = EncryptedTextField(max_length=19)
+    account_name = EncryptedTextField(max_length=70)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    status = models.CharField(max_length=7, choices=LineStatus.choices, default=LineStatus.PENDING)
+    failure_reason = models.CharField(max_length=140, blank=True, default="")
+    paid_at = models.DateField(null=True, blank=True)
+    reversed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["batch", "id"]
+        verbose_name = _("dòng chi trả")
+        verbose_name_plural = _("dòng chi trả")
+        indexes = [
+            models.Index(fields=["batch", "status"], name="payline_batch_status_idx"),
+            models.Index(fields=["case", "period"], name="payline_case_period_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "period"],
+                condition=Q(claimed=True),
+                name="payline_one_per_case_period",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payline_amount_gte_0"),
+            models.CheckConstraint(condition=Q(arrears__gte=0), name="payline_arrears_gte_0"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(arrears__gt=0), name="payline_pays_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.end_to_end_id
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.arrears
+
+
+class PaidMonth(models.Model):
+    """One month of one case's entitlement that a line pays (its own period or an arrear).
+
+    `active` is cleared when the line fails or its batch is cancelled: the month is then owed
+    again and the next batch pays it as arrears. The constraint pays each month at most once.
+    """
+
+    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="months")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("tháng đã chi trả")
+        verbose_name_plural = _("tháng đã chi trả")
+        indexes = [models.Index(fields=["case", "month"], name="paidmonth_case_month_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "month"],
+                condition=Q(active=True),
+                name="paidmonth_once_per_case_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.month:%Y-%m}"

@@ -73,6 +73,15 @@ class AuditAction(models.TextChoices):
     JOB_REQUEUED = "job.requeued", _("Đưa lại việc bị gián đoạn vào hàng đợi")
     JOB_DONE = "job.done", _("Việc chạy nền đã xong")
     JOB_FAILED = "job.failed", _("Việc chạy nền thất bại")
+    # Payments (payments/)
+    PAYMENT_ACCOUNT_SET = "payment_account.set", _("Cập nhật tài khoản nhận chi trả")
+    PAYMENT_ACCOUNT_UNMASKED_READ = "payment_account.unmasked_read", _("Xem số tài khoản không che")
+    PAYMENT_BATCH_GENERATED = "payment_batch.generated", _("Lập đợt chi trả")
+    PAYMENT_BATCH_REGENERATED = "payment_batch.regenerated", _("Lập lại đợt chi trả nháp")
+    PAYMENT_BATCH_CANCELLED = "payment_batch.cancelled", _("Hủy đợt chi trả")
+    PAYMENT_BATCH_APPROVED = "payment_batch.approved", _("Duyệt đợt chi trả")
+    PAYMENT_BATCH_EXPORTED = "payment_batch.exported", _("Xuất tệp chi trả")
+    PAYMENT_BATCH_RECONCILED = "payment_batch.reconciled", _("Đối soát kết quả chi trả")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
 

@@ -28,6 +28,18 @@ _CERTIFICATES = [
 ]
 _PAYMENT_LIST = ["certificates.print_payment_list"]
 
+# Payments (payments/): payment officers keep accounts and run batches (approving one they did
+# not generate); auditors read accounts (masked) and batches.
+_PAYMENTS_READ = ["payments.view_paymentaccount", "payments.view_paymentbatch"]
+_PAYMENTS_WRITE = [
+    "payments.change_paymentaccount",
+    "payments.view_account_number",
+    "payments.add_paymentbatch",
+    "payments.approve_paymentbatch",
+    "payments.export_paymentbatch",
+    "payments.reconcile_paymentbatch",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SOCIAL_WORKER: _READ_REGISTRY
     + [
@@ -54,7 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ]
     + _CERTIFICATES
     + _PAYMENT_LIST,
-    PAYMENT_OFFICER: _READ_REGISTRY + _PAYMENT_LIST,
+    PAYMENT_OFFICER: _READ_REGISTRY + _PAYMENT_LIST + _PAYMENTS_READ + _PAYMENTS_WRITE,
     AUDITOR: _READ_REGISTRY
     + [
         "beneficiaries.view_sensitive",
@@ -62,7 +74,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_auditevent",
         "jobs.view_any_job",
     ]
-    + _CERTIFICATES,
+    + _CERTIFICATES
+    + _PAYMENTS_READ,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 # Roles that read every commune (masked by default).

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("certificates.urls")),
     # reports: the summary report
     path("", include("reports.urls")),
+    # Payments (payments/)
+    path("", include("payments.urls")),
 ]

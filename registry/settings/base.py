@@ -183,6 +183,8 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("meritorious_household_poor", "beneficiaries.consistency.checks.meritorious_household_poor"),
     ("aged_out", "beneficiaries.consistency.entitlement_checks.aged_out"),
     ("possible_duplicate", "beneficiaries.consistency.checks.possible_duplicate"),
+    # Payments (payments/)
+    ("shared_payment_account", "payments.checks.shared_payment_account"),
 ]
 
 # Certificates (certificates/, docs/certificates.md). The public base URL is what the QR codes
@@ -205,6 +207,8 @@ REGISTRY_CASE_REVIEW_SOURCES = [
     ("custody", "beneficiaries.review.custody"),
     ("suspension_expired", "beneficiaries.review.suspension_expired"),
     ("adjustment", "beneficiaries.review.pending_adjustments"),
+    # Payments (payments/)
+    ("uncollected", "payments.checks.uncollected"),
 ]
 
 # reports (reports/, docs/reports.md): the provider of payment figures for the summary report,
@@ -215,6 +219,12 @@ REGISTRY_REPORT_PAYMENT_FIGURES: list[tuple[str, str]] = []
 REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES = env_list(
     "REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES", "social_assistance"
 )
+# Payments (payments/, docs/payments.md): the paying account written in pain.001, and the first
+# month arrears may reach back to ("YYYY-MM"; empty: the case's start month).
+REGISTRY_PAYMENT_DEBTOR_NAME = os.environ.get("REGISTRY_PAYMENT_DEBTOR_NAME", "UBND XA")
+REGISTRY_PAYMENT_DEBTOR_ACCOUNT = os.environ.get("REGISTRY_PAYMENT_DEBTOR_ACCOUNT", "0000000000")
+REGISTRY_PAYMENT_DEBTOR_BIC = os.environ.get("REGISTRY_PAYMENT_DEBTOR_BIC", "")
+REGISTRY_PAYMENTS_ARREARS_FROM = os.environ.get("REGISTRY_PAYMENTS_ARREARS_FROM", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

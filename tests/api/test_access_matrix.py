@@ -27,10 +27,12 @@ from rest_framework.test import APIClient
 
 from beneficiaries import services
 from certificates import services as certificate_services
+from payments import services as payment_services
 from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
 from tests.jobs.factories import JobFactory
+from tests.payments.conftest import file_formats  # noqa: F401  (payments: autouse, file formats)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,10 @@ class Place:
     one_off: object = None
     deceased_free: object = None
     certificate: object = None  # a beneficiary-status certificate of `approved`
+    # payments: the head's account, an exported July batch and a draft August batch
+    payment_account: object = None
+    exported_batch: object = None
+    draft_batch: object = None
 
 
 @dataclass
@@ -140,7 +146,27 @@ def _place(commune: str, target: str) -> Place:
     place.certificate = certificate_services.certificate_issue(
         actor=boss, kind="beneficiary_status", case_id=place.approved.pk
     )
+    _payment_records(place)
     return place
+
+
+def _payment_records(place: Place) -> None:
+    maker = _user(f"seed_pay_{place.commune}", "payment_officer", [place.commune])
+    checker = _user(f"seed_pay2_{place.commune}", "payment_officer", [place.commune])
+    place.payment_account = payment_services.payment_account_set(
+        actor=maker, person_id=place.head.pk, channel="bank", bank_bin="970436",
+        account_number="0123456789",
+    )  # fmt: skip
+    batch = payment_services.payment_batch_generate(
+        actor=maker, period="2026-07", commune_codes=[place.commune]
+    )
+    payment_services.payment_batch_approve(actor=checker, batch_id=batch.pk)
+    place.exported_batch = payment_services.payment_batch_export(
+        actor=maker, batch_id=batch.pk, file_format="csv"
+    )
+    place.draft_batch = payment_services.payment_batch_generate(
+        actor=maker, period="2026-08", commune_codes=[place.commune]
+    )
 
 
 def _entitlement_records(place: Place, worker, boss) -> None:
@@ -233,6 +259,17 @@ def certificate_access(ok: int = 200) -> Expect:
     }
 
 
+def payments_access(ok: int = 200, *, auditor: int | None = None) -> Expect:
+    # Payment officers in their communes; auditors read everything; nobody else.
+    return {
+        "social_worker": (403, 403),
+        "approver": (403, 403),
+        "payment_officer": (ok, 404),
+        "auditor": (auditor, auditor) if auditor else (403, 403),
+        "no_commune": (403, 403),
+    }
+
+
 def everyone(status: int = 200) -> Expect:
     return {role: (status, status) for role in ROLES}
 
@@ -256,6 +293,11 @@ class Row:
     expect: Expect
     # For lists: world → {target: ids}; the answer holds a target's ids iff the role sees it.
     listed: Callable[[World], dict[str, set[int]]] | None = None
+
+
+def _bank_answer() -> SimpleUploadedFile:
+    text = "end_to_end_id,status,reason,paid_at\nNOT-IN-THIS-BATCH,paid,,2026-07-25\n"
+    return SimpleUploadedFile("answer.csv", text.encode(), content_type="text/csv")
 
 
 def _csv(commune: str) -> SimpleUploadedFile:
@@ -574,6 +616,59 @@ MATRIX: dict[tuple[str, str], Row] = {
     # reports: the summary, for everyone who reads the registry, in their communes.
     ("GET", "/api/v1/reports/summary/"): Row(
         lambda w, t: (f"{V1}/reports/summary/?commune={w[t].commune}", None), reads()
+    ),
+    # Payments (payments/): accounts and batches.
+    ("GET", "/api/v1/persons/{person_id}/payment-account/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/payment-account/", None),
+        payments_access(auditor=200),
+    ),
+    ("PUT", "/api/v1/persons/{person_id}/payment-account/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/payment-account/", {"channel": "cash"}),
+        payments_access(),
+    ),
+    ("GET", "/api/v1/payment-batches/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/", None),
+        {**payments_access(auditor=200), "payment_officer": (200, 200)},
+        listed=lambda w: {t: {w[t].exported_batch.pk, w[t].draft_batch.pk} for t in (OWN, OTHER)},
+    ),
+    ("POST", "/api/v1/payment-batches/"): Row(
+        lambda w, t: (
+            f"{V1}/payment-batches/",
+            {"period": "2026-09", "commune_codes": [w[t].commune]},
+        ),
+        payments_access(201),
+    ),
+    ("GET", "/api/v1/payment-batches/{id}/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].draft_batch.pk}/", None),
+        payments_access(auditor=200),
+    ),
+    ("GET", "/api/v1/payment-batches/{id}/lines/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].exported_batch.pk}/lines/", None),
+        payments_access(auditor=200),
+    ),
+    ("POST", "/api/v1/payment-batches/{id}/approve/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].draft_batch.pk}/approve/", {}),
+        payments_access(),
+    ),
+    ("POST", "/api/v1/payment-batches/{id}/regenerate/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].draft_batch.pk}/regenerate/", {}),
+        payments_access(),
+    ),
+    ("POST", "/api/v1/payment-batches/{id}/cancel/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].draft_batch.pk}/cancel/", {}),
+        payments_access(),
+    ),
+    ("GET", "/api/v1/payment-batches/{id}/export/"): Row(
+        lambda w, t: (f"{V1}/payment-batches/{w[t].exported_batch.pk}/export/?format=csv", None),
+        payments_access(),
+    ),
+    ("POST", "/api/v1/payment-batches/{id}/reconcile/"): Row(
+        lambda w, t: (
+            f"{V1}/payment-batches/{w[t].exported_batch.pk}/reconcile/",
+            {"file": _bank_answer()},
+            "multipart",
+        ),
+        payments_access(),
     ),
 }
 

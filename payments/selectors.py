@@ -1,0 +1,124 @@
+"""Reads of the payments app: accounts, batches in the user's communes, lines, export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from beneficiaries import selectors as registry_selectors
+from beneficiaries.models import Programme
+from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine
+from payments.services.common import MAX_PK, batch_visible_to
+from registry.access import user_commune_codes
+from registry.exceptions import NotFound
+from registry.models import Commune, User
+
+
+def payment_account_get(*, user: User, person_id) -> PaymentAccount:
+    """The account of a person in the user's communes; 404 when the person has none."""
+    person = registry_selectors.person_get(user=user, person_id=person_id)
+    account = PaymentAccount.objects.filter(person=person).select_related("person").first()
+    if account is None:
+        raise NotFound()
+    return account
+
+
+def payment_batches_list(*, user: User, filters=None) -> QuerySet[PaymentBatch]:
+    """Batches all of whose communes are the user's (every batch for auditors)."""
+    batches = PaymentBatch.objects.select_related("created_by", "approved_by")
+    codes = user_commune_codes(user)
+    if codes is not None:
+        batches = batches.exclude(communes__in=Commune.objects.exclude(code__in=codes))
+    filters = filters or {}
+    if filters.get("period"):
+        batches = batches.filter(period__startswith=filters["period"])
+    if filters.get("status"):
+        batches = batches.filter(status=filters["status"])
+    return batches.order_by("-period", "-id")
+
+
+def payment_batch_get(*, user: User, batch_id) -> PaymentBatch:
+    try:
+        pk = int(batch_id)
+        if not 0 < pk <= MAX_PK:
+            raise ValueError
+        batch = PaymentBatch.objects.select_related("created_by", "approved_by").get(pk=pk)
+    except (PaymentBatch.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not batch_visible_to(user, batch):
+        raise NotFound()
+    return batch
+
+
+def payment_lines_list(*, batch: PaymentBatch, filters=None) -> QuerySet[PaymentLine]:
+    lines = batch.lines.select_related("person").only(
+        *[f.name for f in PaymentLine._meta.concrete_fields], "person__ss_code", "person__full_name"
+    )
+    filters = filters or {}
+    if filters.get("status"):
+        lines = lines.filter(status=filters["status"])
+    return lines.order_by("id")
+
+
+def _labels(batch: PaymentBatch) -> tuple[str, str]:
+    communes = ", ".join(f"{c.code} {c.name}" for c in batch.communes.order_by("code"))
+    programmes = sorted(set(batch.lines.values_list("programme", flat=True)))
+    names = ", ".join(str(Programme(p).label) for p in programmes if p in Programme.values)
+    return communes, names
+
+
+def export_header(batch: PaymentBatch):
+    from payments.exports import ExportHeader
+
+    commune_label, programme_label = _labels(batch)
+    return ExportHeader(
+        batch_id=batch.pk,
+        msg_id=batch.msg_id,
+        created_at=batch.first_exported_at,
+        period=f"{batch.period:%Y-%m}",
+        commune_label=commune_label,
+        programme_label=programme_label,
+        debtor_name=getattr(settings, "REGISTRY_PAYMENT_DEBTOR_NAME", ""),
+        debtor_account=getattr(settings, "REGISTRY_PAYMENT_DEBTOR_ACCOUNT", ""),
+        debtor_bic=getattr(settings, "REGISTRY_PAYMENT_DEBTOR_BIC", ""),
+        audit_chain_head=batch.audit_chain_head,
+    )
+
+
+def export_lines(batch: PaymentBatch, *, chunk_size: int = 2000) -> Iterator:
+    """Every line as an ExportLine, read in chunks so memory stays flat."""
+    from payments.exports import ExportLine
+
+    rows = (
+        batch.lines.select_related("person")
+        .only(*[f.name for f in PaymentLine._meta.concrete_fields],
+              "person__ss_code", "person__full_name")
+        .order_by("id")
+    )  # fmt: skip
+    for line in rows.iterator(chunk_size=chunk_size):
+        yield ExportLine(
+            end_to_end_id=line.end_to_end_id,
+            ss_code=line.person.ss_code,
+            full_name=line.person.full_name,
+            commune_code=line.commune_id,
+            programme=line.programme,
+            category=line.category,
+            amount=line.amount,
+            arrears=line.arrears,
+            channel=line.channel,
+            bank_bin=line.bank_bin,
+            bank_bic=_bic(line.bank_bin) if line.channel in CASHLESS else "",
+            account_number=line.account_number or "",
+            account_name=line.account_name or "",
+        )
+
+
+def _bic(bank_bin: str) -> str:
+    try:
+        from payments.banks import bank_by_bin
+    except ImportError:
+        return ""
+    bank = bank_by_bin(bank_bin)
+    return (getattr(bank, "bic", "") or "") if bank else ""

@@ -1,0 +1,180 @@
+"""A batch's lifecycle: generate, regenerate or cancel a draft, approve (four eyes), export.
+
+Every transition is one durable transaction that locks the batch row, checks its status,
+changes it and writes the audit event. Generation also locks the communes' rows, so two
+officers generating the same period wait for each other; the database constraints on lines and
+paid months are the last line of defence.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.services.common import invalid
+from payments.models import BatchStatus, PaidMonth, PaymentBatch, PaymentLine
+from payments.services.common import locked_batch, period_of, require_status
+from payments.services.generation import Totals, lines_fill
+from registry.access import ensure_commune_access
+from registry.audit import AuditAction, audit_record
+from registry.exceptions import Conflict, Forbidden, NotFound
+from registry.models import AuditEvent, Commune, User
+
+
+def _nothing_to_pay() -> Conflict:
+    return Conflict(
+        _("Không còn hồ sơ nào cần chi trả cho kỳ này ở các xã đã chọn."), code="nothing_to_pay"
+    )
+
+
+def _communes_locked(actor: User, commune_codes: list[str]) -> list[str]:
+    codes = sorted({str(code).strip() for code in commune_codes or [] if str(code).strip()})
+    if not codes:
+        raise invalid("commune_codes", _("Cần chọn ít nhất một xã."), "required")
+    for code in codes:
+        ensure_commune_access(actor, code)
+    found = list(
+        Commune.objects.select_for_update().filter(code__in=codes).order_by("code")
+        .values_list("code", flat=True)
+    )  # fmt: skip
+    if found != codes:
+        raise NotFound()
+    return codes
+
+
+def _save_totals(batch: PaymentBatch, totals: Totals) -> None:
+    batch.line_count = totals.line_count
+    batch.total_amount = totals.total_amount
+    batch.cashless_count = totals.cashless_count
+    batch.cashless_amount = totals.cashless_amount
+    batch.save()
+
+
+def _figures(batch: PaymentBatch) -> dict:
+    return {
+        "period": f"{batch.period:%Y-%m}",
+        "line_count": batch.line_count,
+        "total_amount": str(batch.total_amount),
+    }
+
+
+def payment_batch_generate(
+    *, actor: User, period: date | str, commune_codes: list[str]
+) -> PaymentBatch:
+    """A draft batch of every case of the communes owed something for `period` and in no batch
+    for it yet; 409 `nothing_to_pay` when there is none."""
+    period = period_of(period)
+    with transaction.atomic(durable=True):
+        codes = _communes_locked(actor, commune_codes)
+        batch = PaymentBatch.objects.create(period=period, created_by=actor)
+        batch.communes.set(codes)
+        totals = lines_fill(batch, codes)
+        if not totals.line_count:
+            raise _nothing_to_pay()
+        _save_totals(batch, totals)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PAYMENT_BATCH_GENERATED,
+            obj=batch,
+            commune_code=codes[0] if len(codes) == 1 else "",
+            data={**_figures(batch), "commune_codes": codes},
+        )
+    return batch
+
+
+def _release(batch: PaymentBatch) -> None:
+    PaidMonth.objects.filter(line__batch=batch).update(active=False)
+    PaymentLine.objects.filter(batch=batch).update(claimed=False)
+
+
+def payment_batch_regenerate(*, actor: User, batch_id: int) -> PaymentBatch:
+    """Rebuild a draft from today's data: its lines are dropped and generated again."""
+    with transaction.atomic(durable=True):
+        batch = locked_batch(actor, batch_id)
+        require_status(batch, (BatchStatus.DRAFT,))
+        codes = _communes_locked(actor, list(batch.communes.values_list("code", flat=True)))
+        PaidMonth.objects.filter(line__batch=batch).delete()
+        PaymentLine.objects.filter(batch=batch).delete()
+        totals = lines_fill(batch, codes)
+        if not totals.line_count:
+            raise _nothing_to_pay()
+        _save_totals(batch, totals)
+        audit_record(
+            actor=actor, action=AuditAction.PAYMENT_BATCH_REGENERATED, obj=batch,
+            data=_figures(batch),
+        )  # fmt: skip
+    return batch
+
+
+def payment_batch_cancel(*, actor: User, batch_id: int) -> PaymentBatch:
+    """Cancel a batch not yet sent: its cases and months go back to the payable pool. An
+    exported batch cannot be cancelled (the provider has the file): a reversal undoes a line."""
+    with transaction.atomic(durable=True):
+        batch = locked_batch(actor, batch_id)
+        require_status(batch, (BatchStatus.DRAFT, BatchStatus.APPROVED))
+        _release(batch)
+        batch.status = BatchStatus.CANCELLED
+        batch.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.PAYMENT_BATCH_CANCELLED, obj=batch,
+            data=_figures(batch),
+        )  # fmt: skip
+    return batch
+
+
+def ensure_four_eyes(batch: PaymentBatch, actor: User) -> None:
+    """The one check that a batch is approved by someone other than its generator: it binds
+    superusers too."""
+    if batch.created_by_id == actor.pk:
+        raise Forbidden(
+            _("Người lập đợt chi trả không được tự duyệt đợt đó."), code="four_eyes_required"
+        )
+
+
+def payment_batch_approve(*, actor: User, batch_id: int) -> PaymentBatch:
+    with transaction.atomic(durable=True):
+        batch = locked_batch(actor, batch_id)
+        require_status(batch, (BatchStatus.DRAFT,))
+        ensure_four_eyes(batch, actor)
+        batch.status = BatchStatus.APPROVED
+        batch.approved_by = actor
+        batch.approved_at = timezone.now()
+        batch.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.PAYMENT_BATCH_APPROVED, obj=batch,
+            data=_figures(batch),
+        )  # fmt: skip
+    return batch
+
+
+def payment_batch_export(*, actor: User, batch_id: int, file_format: str) -> PaymentBatch:
+    """Mark an approved batch exported (its lines are then locked) or record a re-export. The
+    message id and creation time are fixed at the first export, so re-exports are identical."""
+    with transaction.atomic(durable=True):
+        batch = locked_batch(actor, batch_id)
+        require_status(batch, (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.RECONCILED))
+        first = batch.first_exported_at is None
+        if first:
+            batch.first_exported_at = timezone.now().replace(microsecond=0)
+            batch.msg_id = f"SSR{batch.period:%Y%m}B{batch.pk:010d}"
+            head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+            batch.audit_chain_head = str(head or "")
+        if batch.status == BatchStatus.APPROVED:
+            batch.status = BatchStatus.EXPORTED
+        batch.save()
+        audit_record(
+            actor=actor, action=AuditAction.PAYMENT_BATCH_EXPORTED, obj=batch,
+            data={**_figures(batch), "format": file_format, "first": first},
+        )  # fmt: skip
+    return batch
+
+
+def payment_batch_export_digest_record(*, batch_id: int, file_format: str, sha256: str) -> None:
+    """Record the SHA-256 of a file once it has been streamed in full."""
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
+        batch.export_sha256 = {**batch.export_sha256, file_format: sha256}
+        batch.save(update_fields=["export_sha256", "updated_at"])

@@ -1,0 +1,189 @@
+"""Building a batch's lines: what each case is owed for the period, plus its unpaid earlier months.
+
+Amounts come only from `beneficiaries.entitlements` (the CaseBook, person rules applied). A line
+freezes the amount, the arrears, the channel and the account as they are at generation; each
+month it pays is a `PaidMonth` row, so a failed line gives its months back as arrears.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from beneficiaries.entitlements import CaseBook, add_months
+from beneficiaries.models import Case, CaseStatus
+from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
+
+# Suspended and terminated cases can still be owed earlier months.
+PAYABLE_STATUSES = [CaseStatus.APPROVED, CaseStatus.SUSPENDED, CaseStatus.TERMINATED]
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Account:
+    channel: str
+    bank_bin: str
+    number: str | None
+    name: str | None
+
+
+CASH = Account(Channel.CASH, "", None, None)
+
+
+def payable_cases(period: date, commune_codes: list[str]) -> QuerySet[Case]:
+    """Cases of the communes that could be owed something in `period` and are in no batch for it
+    yet (a cancelled batch's lines no longer count)."""
+    return Case.objects.filter(
+        commune_id__in=commune_codes,
+        status__in=PAYABLE_STATUSES,
+        start_month__isnull=False,
+        start_month__lte=period,
+    ).exclude(pk__in=PaymentLine.objects.filter(period=period, claimed=True).values("case_id"))
+
+
+def arrears_from() -> date | None:
+    """The first month arrears may reach back to (REGISTRY_PAYMENTS_ARREARS_FROM, "YYYY-MM"):
+    months before the registry paid anyone were paid by the old system."""
+    value = getattr(settings, "REGISTRY_PAYMENTS_ARREARS_FROM", None)
+    if not value:
+        return None
+    year, month = str(value).split("-")
+    return date(int(year), int(month), 1)
+
+
+def _paid_months(cases: QuerySet[Case], period: date) -> dict[int, set[date]]:
+    paid: dict[int, set[date]] = defaultdict(set)
+    rows = PaidMonth.objects.filter(
+        case__in=cases.filter(start_month__lt=period).values("pk"), active=True, month__lt=period
+    ).values_list("case_id", "month")
+    for case_id, month in rows.iterator(chunk_size=5000):
+        paid[case_id].add(month)
+    return paid
+
+
+def _month_count(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _arrears(book: CaseBook, period: date, paid: dict[int, set[date]]) -> dict[int, list]:
+    """Case id → [(month, amount)] for the earlier months since the start never paid (failed
+    lines give their months back), each month's amount by the entitlement rules."""
+    floor = arrears_from()
+    owed: dict[int, list] = {}
+    for case_id in book.wanted:
+        row = book.rows[case_id]
+        first = row.start_month if floor is None else max(row.start_month, floor)
+        if first >= period:
+            continue
+        last = add_months(period, -1)
+        done = paid.get(case_id, set())
+        if sum(1 for month in done if month >= first) >= _month_count(first, last):
+            continue  # every month already paid: nothing to compute
+        months = [e for e in book.case_range(case_id, first, last) if e.amount > 0]
+        missing = [(e.month, e.amount) for e in months if e.month not in paid.get(case_id, ())]
+        if missing:
+            owed[case_id] = missing
+    return owed
+
+
+def _accounts(cases: QuerySet[Case]) -> dict[int, Account]:
+    rows = PaymentAccount.objects.filter(person__in=cases.values("person_id")).values_list(
+        "person_id", "channel", "bank_bin", "account_number", "account_name"
+    )
+    return {
+        person_id: Account(channel, bank_bin, number, name)
+        for person_id, channel, bank_bin, number, name in rows.iterator(chunk_size=5000)
+    }
+
+
+@dataclass(slots=True)
+class NewLine:
+    """A line before it is written (plain values: the writer inserts them in bulk)."""
+
+    case_id: int
+    person_id: int
+    commune_id: str
+    programme: str
+    category: str
+    amount: Decimal
+    arrears: Decimal
+    channel: str
+    bank_bin: str
+    account_number: str | None
+    account_name: str | None
+    end_to_end_id: str
+    months: list[tuple[date, Decimal]]
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.arrears
+
+
+@dataclass
+class Totals:
+    line_count: int = 0
+    total_amount: Decimal = Decimal(0)
+    cashless_count: int = 0
+    cashless_amount: Decimal = Decimal(0)
+
+    def add(self, line: NewLine) -> None:
+        self.line_count += 1
+        self.total_amount += line.total
+        if line.channel in CASHLESS:
+            self.cashless_count += 1
+            self.cashless_amount += line.total
+
+
+def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
+    """One line per case owed something, in case order, with the months it pays."""
+    period = batch.period
+    book = CaseBook.load(cases)
+    current = book.month(period)
+    owed = _arrears(book, period, _paid_months(cases, period))
+    accounts = _accounts(cases)
+    communes = dict(cases.values_list("pk", "commune_id").iterator(chunk_size=5000))
+    seq = 0
+    for case_id in sorted(book.wanted):
+        row = book.rows[case_id]
+        entitlement = current.get(case_id)
+        amount = entitlement.amount if entitlement is not None else Decimal(0)
+        earlier = owed.get(case_id, [])
+        months = ([(period, amount)] if amount > 0 else []) + earlier
+        if not months:
+            continue
+        seq += 1
+        account = accounts.get(row.person_id, CASH)
+        yield NewLine(
+            case_id=case_id,
+            person_id=row.person_id,
+            commune_id=communes[case_id],
+            programme=row.programme,
+            category=(entitlement.paying_category if entitlement else None)
+            or row.terms_in(period).category,
+            amount=amount,
+            arrears=sum((m[1] for m in earlier), Decimal(0)),
+            channel=account.channel,
+            bank_bin=account.bank_bin,
+            account_number=account.number,
+            account_name=account.name,
+            end_to_end_id=f"{period:%Y%m}B{batch.pk}N{seq:07d}",
+            months=months,
+        )
+
+
+def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
+    """Create the batch's lines and paid months in bulk; the batch's figures are returned."""
+    from payments.services.line_writer import LineWriter
+
+    totals = Totals()
+    with LineWriter(batch) as writer:
+        for line in new_lines(batch, payable_cases(batch.period, commune_codes)):
+            totals.add(line)
+            writer.add(line)
+    return totals
