@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from payments import selectors, services
+from payments.exports import EXPORTERS
 from payments.models import PaymentBatch
-from registry.exceptions import RegistryError, ValidationFailed
-
-FORMATS = ("xlsx", "csv", "pain001", "cash_xlsx")
+from registry.exceptions import ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -26,26 +25,10 @@ class ExportFile:
     chunks: Iterator[bytes]
 
 
-class FileFormatsUnavailable(RegistryError):
-    """The bank-file formats (payments/exports, payments/bank_answers) are not installed."""
-
-    status = 503
-    code = "file_formats_unavailable"
-    default_message = _("Chức năng tệp chi trả chưa được cài đặt.")
-
-
-def _exporters() -> dict | None:
-    try:
-        from payments.exports import EXPORTERS
-    except ImportError:
-        return None
-    return EXPORTERS
-
-
-def _format_checked(file_format: str, exporters: dict | None) -> None:
-    known = sorted(exporters) if exporters is not None else list(FORMATS)
-    if file_format not in known:
-        message = _("Định dạng tệp phải là một trong: %(formats)s.") % {"formats": ", ".join(known)}
+def _format_checked(file_format: str) -> None:
+    if file_format not in EXPORTERS:
+        known = ", ".join(sorted(EXPORTERS))
+        message = _("Định dạng tệp phải là một trong: %(formats)s.") % {"formats": known}
         raise ValidationFailed(message, code="invalid_format", fields={"format": [message]})
 
 
@@ -63,17 +46,14 @@ def batch_file(*, actor, batch_id: int, file_format: str) -> ExportFile:
     """Mark the batch exported (first time) and return its file as a stream of bytes.
 
     The format is checked first and the batch found (404) before anything changes."""
-    exporters = _exporters()
-    _format_checked(file_format, exporters)
+    _format_checked(file_format)
     selectors.payment_batch_get(user=actor, batch_id=batch_id)
-    if exporters is None:
-        raise FileFormatsUnavailable()
-    cls = exporters[file_format]
+    cls = EXPORTERS[file_format]
     batch: PaymentBatch = services.payment_batch_export(
         actor=actor, batch_id=batch_id, file_format=file_format
     )
     exporter = cls(selectors.export_header(batch), selectors.export_lines(batch))
-    extension = getattr(cls, "extension", file_format).lstrip(".")
+    extension = cls.extension.lstrip(".")
     return ExportFile(
         content_type=cls.content_type,
         filename=f"chi-tra-{batch.period:%Y-%m}-dot-{batch.pk}-{file_format}.{extension}",

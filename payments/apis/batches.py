@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import StreamingHttpResponse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -14,6 +13,8 @@ from rest_framework.response import Response
 
 from payments import exporting, selectors, services
 from payments.apis import serializers as s
+from payments.bank_answers import BankAnswerError, parse_bank_answer
+from payments.exports import EXPORTERS
 from payments.models import PaymentBatch
 from registry.api.permissions import ActionPermission
 from registry.exceptions import ValidationFailed
@@ -123,7 +124,7 @@ class PaymentBatchViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Xuất tệp chi trả (xlsx, csv, pain.001; cash_xlsx: bảng kê tiền mặt)",
-        parameters=[OpenApiParameter("format", str, enum=[*exporting.FORMATS], required=True)],
+        parameters=[OpenApiParameter("format", str, enum=sorted(EXPORTERS), required=True)],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
@@ -147,14 +148,9 @@ class PaymentBatchViewSet(viewsets.GenericViewSet):
         upload = serializer.validated_data["file"]
         selectors.payment_batch_get(user=request.user, batch_id=pk)  # 404 before the file
         try:
-            from payments.bank_answers import BankAnswerError, parse_bank_answer
-        except ImportError:
-            raise exporting.FileFormatsUnavailable() from None
-
-        try:
             answers = parse_bank_answer(upload.read(), upload.name or "")
         except BankAnswerError as exc:
-            message = exc.args[0] if exc.args else _("Tệp trả lời không đọc được.")
+            message = exc.message
             raise ValidationFailed(
                 message, code="invalid_bank_answer", fields={"file": [message]}
             ) from None

@@ -28,6 +28,6 @@ class BankAnswerError(ValueError):
 class BankAnswer:
     end_to_end_id: str
     paid: bool
-    reason: str
-    paid_at: date | None
+    reason: str = ""
+    paid_at: date | None = None
     reversal: bool = False

@@ -9,76 +9,44 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Person
 from beneficiaries.services.common import invalid, locked, nfc
+from payments.banks import Bank, bank_by_bin, normalize_account_number, validate_account_number
+from payments.exports.text import fold
 from payments.models import Channel, PaymentAccount
 from registry.audit import AuditAction, audit_record
 from registry.models import User
 
-# Used when the provider list (payments/banks.py) does not say: NAPAS account numbers.
-DEFAULT_DIGITS = (6, 19)
 ACCOUNT_NAME_MAX = 70
 
 
 def account_name_from(full_name: str) -> str:
     """ "Nguyễn Thị Ánh" → "NGUYEN THI ANH": upper case without diacritics, as banks require."""
-    text = unicodedata.normalize("NFC", full_name or "").replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
-    )
-    return " ".join(stripped.upper().split())[:ACCOUNT_NAME_MAX]
+    return fold(unicodedata.normalize("NFC", full_name or ""))[:ACCOUNT_NAME_MAX]
 
 
-def _provider(bank_bin: str):
-    """The provider with this NAPAS BIN, or None; the bank list ships in payments/banks.py."""
-    try:
-        from payments.banks import bank_by_bin
-    except ImportError:  # the list is not installed: only the BIN's shape is checked
-        return None
-    return bank_by_bin(bank_bin)
-
-
-def _digits_allowed(provider) -> tuple[int, int]:
-    digits = getattr(provider, "account_digits", None)
-    if isinstance(digits, range):
-        return digits.start, digits.stop - 1
-    if isinstance(digits, (tuple, list)) and len(digits) == 2:
-        return int(digits[0]), int(digits[1])
-    return DEFAULT_DIGITS
-
-
-def _bank_bin_checked(bank_bin: str) -> str:
+def _provider_checked(channel: str, bank_bin: str) -> Bank:
     bank_bin = (bank_bin or "").strip()
     if not (bank_bin.isdigit() and len(bank_bin) == 6):
         raise invalid("bank_bin", _("Mã BIN gồm 6 chữ số."), "invalid_bank_bin")
-    try:
-        import payments.banks  # noqa: F401
-    except ImportError:
-        return bank_bin
-    if _provider(bank_bin) is None:
+    provider = bank_by_bin(bank_bin)
+    if provider is None:
         raise invalid(
             "bank_bin", _("Không có ngân hàng/ví điện tử với mã BIN này."), "unknown_bank"
         )
-    return bank_bin
-
-
-def _channel_matches(channel: str, bank_bin: str) -> None:
-    provider_channel = getattr(_provider(bank_bin), "channel", None)
-    if provider_channel and provider_channel != channel:
+    if provider.channel != channel:
         raise invalid(
             "bank_bin",
             _("Mã BIN này không phải của một %(channel)s.") % {"channel": Channel(channel).label},
             "channel_mismatch",
         )
+    return provider
 
 
-def _account_number_checked(account_number: str, bank_bin: str) -> str:
-    number = "".join((account_number or "").split())
-    low, high = _digits_allowed(_provider(bank_bin))
-    if not number.isdigit() or not low <= len(number) <= high:
-        raise invalid(
-            "account_number",
-            _("Số tài khoản phải gồm từ %(low)d đến %(high)d chữ số.") % {"low": low, "high": high},
-            "invalid_account_number",
-        )
+def _account_number_checked(account_number: str, provider: Bank) -> str:
+    number = normalize_account_number(account_number)
+    try:
+        validate_account_number(provider, number)
+    except ValueError as exc:
+        raise invalid("account_number", str(exc), "invalid_account_number") from exc
     return number
 
 
@@ -117,9 +85,9 @@ def payment_account_set(
         if channel == Channel.CASH:
             account.bank_bin, account.account_number, account.account_name = "", None, None
         else:
-            account.bank_bin = _bank_bin_checked(bank_bin)
-            _channel_matches(channel, account.bank_bin)
-            account.account_number = _account_number_checked(account_number, account.bank_bin)
+            provider = _provider_checked(channel, bank_bin)
+            account.bank_bin = provider.bin
+            account.account_number = _account_number_checked(account_number, provider)
             account.account_name = _account_name_checked(account_name, person)
         account.holder_note = nfc(holder_note or "") or None
         account.updated_by = actor

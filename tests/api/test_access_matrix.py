@@ -32,7 +32,6 @@ from registry.models import AuditEvent
 from tests.conftest import OTHER_COMMUNE, OWN_COMMUNE
 from tests.factories import make_household, make_person
 from tests.jobs.factories import JobFactory
-from tests.payments.conftest import file_formats  # noqa: F401  (payments: autouse, file formats)
 
 pytestmark = pytest.mark.django_db
 

@@ -96,7 +96,7 @@ def test_another_commune_s_account_is_not_found(client_for, officer):
     assert put.status_code == 404
 
 
-def test_batch_endpoints_through_a_month(client_for, officer, second_officer, file_formats):
+def test_batch_endpoints_through_a_month(client_for, officer, second_officer):
     bank_account(elder_case(start=JULY).person)
     elder_case(start=JULY, name="Võ Thị Hoa")
     client = client_for(officer)
@@ -168,12 +168,7 @@ def test_batches_of_other_communes_are_hidden(client_for, officer):
     assert client_for(auditor).get(f"{V1}/payment-batches/").json()["count"] == 1
 
 
-def test_the_pain001_of_a_batch_is_valid_and_sums_to_the_lines(
-    client_for, officer, second_officer, file_formats
-):
-    """With the real bank-file formats installed (they merge from their own branch)."""
-    if not file_formats:
-        pytest.skip("payments.exports is not installed in this branch")
+def test_the_pain001_of_a_batch_is_valid_and_sums_to_the_lines(client_for, officer, second_officer):
     from decimal import Decimal
     from pathlib import Path
 

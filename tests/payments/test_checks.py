@@ -9,10 +9,10 @@ import pytest
 from beneficiaries.consistency.report import consistency_report_build
 from beneficiaries.review import review_list
 from payments import services
+from payments.bank_answers import BankAnswer as Answer
 from payments.models import LineStatus
 from tests.conftest import OWN_COMMUNE
 from tests.factories import PersonFactory, make_user
-from tests.payments.conftest import FakeAnswer as Answer
 from tests.payments.factories import bank_account, elder_case
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ import pytest
 from beneficiaries.entitlements import entitlements_for_month
 from beneficiaries.models import Case
 from payments import services
+from payments.bank_answers import BankAnswer as Answer
 from payments.models import BatchStatus, LineStatus, PaidMonth, PaymentLine
 from registry.exceptions import Conflict
 from tests.conftest import OWN_COMMUNE
-from tests.payments.conftest import FakeAnswer as Answer
 from tests.payments.factories import bank_account, elder_case
 
 pytestmark = pytest.mark.django_db
