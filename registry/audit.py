@@ -9,7 +9,10 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.audit_chain import ChainHead, audit_chain_head, chain_append
 from registry.models import AuditEvent, User
+
+__all__ = ["AuditAction", "ChainHead", "audit_chain_head", "audit_record", "audit_record_many"]
 
 
 class AuditAction(models.TextChoices):
@@ -112,7 +115,7 @@ def audit_record(
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
         commune_code = commune_code or getattr(obj, "commune_id", "") or ""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=_actor(actor),
         action=action.value,
         object_type=object_type,
@@ -120,6 +123,7 @@ def audit_record(
         commune_code=commune_code or "",
         data=data or {},
     )
+    return chain_append([event])[0]
 
 
 def audit_record_many(
@@ -129,11 +133,14 @@ def audit_record_many(
     objects: list[models.Model],
     data: dict | None = None,
 ) -> None:
-    """One event per object in a single bulk insert (imports): each record keeps its history."""
+    """One event per object in a single bulk insert (imports): each record keeps its history.
+
+    The events are chained in the order of `objects`, hashed in one pass under the chain's lock.
+    """
     _require_transaction()
     action = AuditAction(action)
     actor = _actor(actor)
-    AuditEvent.objects.bulk_create(
+    chain_append(
         [
             AuditEvent(
                 actor=actor,
@@ -144,6 +151,5 @@ def audit_record_many(
                 data=data or {},
             )
             for obj in objects
-        ],
-        batch_size=500,
+        ]
     )
