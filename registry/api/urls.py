@@ -5,6 +5,9 @@ from django.urls import include, path
 from registry.api.admin_units import CommuneListApi, ProvinceListApi
 from registry.api.auth import TokenObtainApi
 
+# audit: the audit trail for auditors
+from registry.api.audit_events import AuditEventListApi  # noqa: E402,I001
+
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
     path("admin-units/provinces/", ProvinceListApi.as_view(), name="api-provinces"),
@@ -12,4 +15,6 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("certificates.urls")),
+    # audit
+    path("audit-events/", AuditEventListApi.as_view(), name="api-audit-events"),
 ]
