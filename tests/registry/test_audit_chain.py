@@ -237,3 +237,38 @@ def test_concurrent_writers_on_postgresql_never_fork_the_chain():
     sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
     assert sequences == list(range(1, 6 * 10 + 3 * 5 + 1))
     assert verify_chain().ok
+
+
+# The grants docs/security.md gives the application's role on the audit tables.
+AUDIT_GRANTS = [
+    f"GRANT SELECT, INSERT ON {TABLE} TO {{role}}",
+    "GRANT SELECT, UPDATE ON registry_auditchainhead TO {role}",
+    "GRANT SELECT ON registry_user TO {role}",
+]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_an_insert_only_role_appends_but_cannot_change_or_delete_events():
+    from django.db.utils import ProgrammingError
+
+    record(2)
+    role = "registry_audit_grants_test"
+    sql(f"CREATE ROLE {role} NOLOGIN")
+    for grant in AUDIT_GRANTS:
+        sql(grant.format(role=role))
+    sql(f"SET LOCAL ROLE {role}")
+    try:
+        with transaction.atomic():
+            audit_record(actor=None, action=AuditAction.DEMO_SEEDED, object_type="province")
+        for statement in (
+            f"UPDATE {TABLE} SET data = '{{}}' WHERE sequence = 1",
+            f"DELETE FROM {TABLE} WHERE sequence = 1",
+            f"TRUNCATE {TABLE}",
+        ):
+            with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+                sql(statement)
+    finally:
+        sql("RESET ROLE")
+    assert audit_chain_head().sequence == 3
+    assert verify_chain().ok
