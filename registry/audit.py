@@ -78,6 +78,13 @@ class AuditAction(models.TextChoices):
     JOB_FAILED = "job.failed", _("Việc chạy nền thất bại")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
+    # Security (audit: logins, second factor, backups)
+    LOGIN_SUCCEEDED = "auth.login", _("Đăng nhập")
+    LOGIN_FAILED = "auth.login_failed", _("Đăng nhập thất bại")
+    LOGGED_OUT = "auth.logout", _("Đăng xuất")
+    OTP_DEVICE_ENROLLED = "auth.otp_enrolled", _("Đăng ký thiết bị xác thực hai lớp")
+    BACKUP_WRITTEN = "backup.written", _("Sao lưu dữ liệu")
+    BACKUP_RESTORED = "backup.restored", _("Khôi phục dữ liệu từ bản sao lưu")
 
 
 class AuditOutsideTransaction(RuntimeError):

@@ -3,10 +3,8 @@
 from django.urls import include, path
 
 from registry.api.admin_units import CommuneListApi, ProvinceListApi
+from registry.api.audit_events import AuditEventListApi  # audit: the trail for auditors
 from registry.api.auth import TokenObtainApi
-
-# audit: the audit trail for auditors
-from registry.api.audit_events import AuditEventListApi  # noqa: E402,I001
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-auth-token"),
