@@ -336,3 +336,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+# Backups (manage.py backup / restore): 32 random bytes, base64; kept apart from the archives.
+REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")

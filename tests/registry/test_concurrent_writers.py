@@ -84,8 +84,12 @@ def test_parallel_writers_are_all_answered_and_the_chain_verifies(site):
         for n in range(REQUESTS_EACH):
             response = session.post(
                 f"{base}/households/",
-                json={"commune_code": "18859", "village": f"Thôn {n}", "area": "rural",
-                      "address": f"{n} Lê Lợi"},  # fmt: skip
+                json={
+                    "commune_code": "18859",
+                    "village": f"Thôn {n}",
+                    "area": "rural",
+                    "address": f"{n} Lê Lợi",
+                },  # fmt: skip
                 timeout=120,
             )
             answers.append((response.status_code, response.text[:300]))
