@@ -85,6 +85,7 @@ class AuditAction(models.TextChoices):
     OTP_DEVICE_ENROLLED = "auth.otp_enrolled", _("Đăng ký thiết bị xác thực hai lớp")
     BACKUP_WRITTEN = "backup.written", _("Sao lưu dữ liệu")
     BACKUP_RESTORED = "backup.restored", _("Khôi phục dữ liệu từ bản sao lưu")
+    PERSON_DATA_EXPORTED = "person.data_exported", _("Xuất toàn bộ dữ liệu của một người")
 
 
 class AuditOutsideTransaction(RuntimeError):
