@@ -41,6 +41,10 @@ def audit_events_list(*, filters: dict | None = None) -> QuerySet[AuditEvent]:
     `from` and `to` are local dates (Asia/Ho_Chi_Minh), both included.
     """
     filters = filters or {}
+    for name in LIST_FILTERS:
+        value = str(filters.get(name) or "")
+        if "\x00" in value or len(value) > 150:
+            raise _invalid(name, _("Giá trị lọc không hợp lệ."))
     queryset = AuditEvent.objects.select_related("actor")
     for name in ("action", "object_type", "object_id"):
         if filters.get(name):
