@@ -41,10 +41,14 @@ def normalise_data(data: dict | None) -> dict:
     return json.loads(json.dumps(data or {}))
 
 
+def utc_iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def canonical(
     *,
     sequence: int,
-    at: datetime,
+    at: datetime | str,
     actor_id: int | None,
     action: str,
     object_type: str,
@@ -55,7 +59,7 @@ def canonical(
 ) -> bytes:
     document = {
         "sequence": sequence,
-        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "at": at if isinstance(at, str) else utc_iso(at),
         "actor": actor_id,
         "action": action,
         "object_type": object_type,
@@ -71,10 +75,10 @@ def event_hash(**fields) -> str:
     return hashlib.sha256(canonical(**fields)).hexdigest()
 
 
-def _hash_of(event: AuditEvent) -> str:
+def _hash_of(event: AuditEvent, at: str | None = None) -> str:
     return event_hash(
         sequence=event.sequence,
-        at=event.at,
+        at=at or event.at,
         actor_id=event.actor_id,
         action=event.action,
         object_type=event.object_type,
@@ -111,14 +115,19 @@ def chain_append(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     with transaction.atomic():
         head = _locked_head()
         now = timezone.now()
+        now_iso = utc_iso(now)
         prev_hash, sequence = head.hash, head.sequence
+        normalised: dict[int, dict] = {}  # a bulk record shares one `data` dict
         for event in events:
             sequence += 1
             event.sequence = sequence
             event.at = now
-            event.data = normalise_data(event.data)
+            key = id(event.data)
+            if key not in normalised:
+                normalised[key] = normalise_data(event.data)
+            event.data = normalised[key]
             event.prev_hash = prev_hash
-            event.hash = prev_hash = _hash_of(event)
+            event.hash = prev_hash = _hash_of(event, now_iso)
         if len(events) == 1:
             events[0].save(force_insert=True)
         else:
