@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from registry import crypto, roles
+        from registry import crypto, roles, security  # noqa: F401 (security: login audit)
 
         # Groups need the permissions that only exist after migrate, so they are synced then.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="registry.sync_roles")

@@ -9,7 +9,10 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.audit_chain import ChainHead, audit_chain_head, chain_append
 from registry.models import AuditEvent, User
+
+__all__ = ["AuditAction", "ChainHead", "audit_chain_head", "audit_record", "audit_record_many"]
 
 
 class AuditAction(models.TextChoices):
@@ -84,6 +87,14 @@ class AuditAction(models.TextChoices):
     PAYMENT_BATCH_RECONCILED = "payment_batch.reconciled", _("Đối soát kết quả chi trả")
     # Demo data
     DEMO_SEEDED = "demo.seeded", _("Tạo dữ liệu mẫu")
+    # Security (audit: logins, second factor, backups)
+    LOGIN_SUCCEEDED = "auth.login", _("Đăng nhập")
+    LOGIN_FAILED = "auth.login_failed", _("Đăng nhập thất bại")
+    LOGGED_OUT = "auth.logout", _("Đăng xuất")
+    OTP_DEVICE_ENROLLED = "auth.otp_enrolled", _("Đăng ký thiết bị xác thực hai lớp")
+    BACKUP_WRITTEN = "backup.written", _("Sao lưu dữ liệu")
+    BACKUP_RESTORED = "backup.restored", _("Khôi phục dữ liệu từ bản sao lưu")
+    PERSON_DATA_EXPORTED = "person.data_exported", _("Xuất toàn bộ dữ liệu của một người")
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -121,7 +132,7 @@ def audit_record(
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
         commune_code = commune_code or getattr(obj, "commune_id", "") or ""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=_actor(actor),
         action=action.value,
         object_type=object_type,
@@ -129,6 +140,7 @@ def audit_record(
         commune_code=commune_code or "",
         data=data or {},
     )
+    return chain_append([event])[0]
 
 
 def audit_record_many(
@@ -138,11 +150,14 @@ def audit_record_many(
     objects: list[models.Model],
     data: dict | None = None,
 ) -> None:
-    """One event per object in a single bulk insert (imports): each record keeps its history."""
+    """One event per object in a single bulk insert (imports): each record keeps its history.
+
+    The events are chained in the order of `objects`, hashed in one pass under the chain's lock.
+    """
     _require_transaction()
     action = AuditAction(action)
     actor = _actor(actor)
-    AuditEvent.objects.bulk_create(
+    chain_append(
         [
             AuditEvent(
                 actor=actor,
@@ -153,6 +168,5 @@ def audit_record_many(
                 data=data or {},
             )
             for obj in objects
-        ],
-        batch_size=500,
+        ]
     )

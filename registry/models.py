@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,10 +52,32 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
 
 
-class AuditEvent(models.Model):
-    """One state change or sensitive read. Holds ids and field names, never personal data."""
+GENESIS_HASH = "0" * 64
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Audit events are never changed or deleted through the application."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("audit events are never updated")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("audit events are never deleted")
+
+
+class AuditEvent(models.Model):
+    """One state change or sensitive read. Holds ids and field names, never personal data.
+
+    Events form a hash chain (registry/audit_chain.py): `sequence` numbers them without gaps,
+    `prev_hash` is the previous event's `hash`, and `hash` is SHA-256 over this event's canonical
+    serialisation including `prev_hash`, so changing, removing, inserting or reordering any event
+    breaks the chain from there on (`manage.py verify_audit`).
+    """
+
+    sequence = models.PositiveBigIntegerField(editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -63,18 +86,58 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=40)
     commune_code = models.CharField(max_length=5, blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["sequence"], name="audit_sequence_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sequence__gte=1), name="audit_sequence_gte_1"
+            ),
+        ]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["commune_code", "at"], name="audit_commune_idx"),
+            models.Index(fields=["action", "at"], name="audit_action_idx"),
         ]
         verbose_name = _("sự kiện kiểm toán")
         verbose_name_plural = _("sự kiện kiểm toán")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit events are never updated")
+        if self.hash:  # sealed by registry.audit_chain, which holds the chain's lock
+            super().save(*args, **kwargs)
+            return
+        from registry.audit_chain import chain_append
+
+        chain_append([self])
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("audit events are never deleted")
+
+
+class AuditChainHead(models.Model):
+    """The chain's last sequence number and hash: one row, locked by every append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_one_row")]
+        verbose_name = _("đầu chuỗi nhật ký kiểm toán")
+        verbose_name_plural = _("đầu chuỗi nhật ký kiểm toán")
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.hash}"
 
 
 from registry.counters import Counter  # noqa: E402,F401

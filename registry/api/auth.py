@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import ValidationFailed
+from registry.security import otp_device_for, otp_required
 
 
 class InvalidCredentials(ValidationFailed):
@@ -25,12 +27,21 @@ class InvalidCredentials(ValidationFailed):
     default_message = _("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
-def auth_token_issue(*, request, username: str, password: str) -> Token:
+# audit: the second factor for the roles that need one (registry/security.py)
+class OTPRequired(ValidationFailed):
+    code = "otp_required"
+    default_message = _("Vai trò của bạn cần mã xác thực hai lớp; mã không đúng hoặc thiếu.")
+
+
+def auth_token_issue(*, request, username: str, password: str, otp_token: str = "") -> Token:
     """The user's token (created on first use); an unknown user, a wrong password or an
     inactive account all answer the same `invalid_credentials`, so accounts cannot be probed."""
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise InvalidCredentials()
+    if otp_required(user) and otp_device_for(user, otp_token) is None:
+        user_login_failed.send(__name__, credentials={"username": username}, request=request)
+        raise OTPRequired()
     with transaction.atomic(durable=True):
         token, created = Token.objects.get_or_create(user=user)
         audit_record(
@@ -66,6 +77,10 @@ class TokenObtainApi(APIView):
         password = serializers.CharField(
             max_length=4096, trim_whitespace=False, style={"input_type": "password"}
         )
+        otp_token = serializers.CharField(
+            max_length=8, required=False, default="", allow_blank=True,
+            help_text=_("Mã TOTP 6 chữ số, khi vai trò cần xác thực hai lớp."),
+        )  # fmt: skip
 
     class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -89,5 +104,6 @@ class TokenObtainApi(APIView):
             request=request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
+            otp_token=serializer.validated_data["otp_token"],
         )
         return Response(self.TokenOutputSerializer({"token": token.key}).data)

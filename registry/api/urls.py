@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from registry.api.admin_units import CommuneListApi, ProvinceListApi
+from registry.api.audit_events import AuditEventListApi  # audit: the trail for auditors
 from registry.api.auth import TokenObtainApi
 
 urlpatterns = [
@@ -16,4 +17,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     # Payments (payments/)
     path("", include("payments.urls")),
+    # audit
+    path("audit-events/", AuditEventListApi.as_view(), name="api-audit-events"),
 ]

@@ -287,3 +287,80 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- audit: tamper-evident audit trail, access hardening, SQLite under concurrency ------------
+# (docs/security.md). Argon2id first; older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]  # noqa: F405
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,  # noqa: F405
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,  # noqa: F405
+    "registry.security.OTPRequiredMiddleware",
+)
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # noqa: F405
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after repeated failed logins (web form, admin, API token), per username and, apart,
+# per client address; a success resets the user's count.
+AXES_ENABLED = env_bool("REGISTRY_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("REGISTRY_LOCKOUT_FAILURES", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("REGISTRY_LOCKOUT_HOURS", 0.25))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("REGISTRY_NUM_PROXIES", "0")) or None
+AXES_VERBOSE = False
+# Sessions end after REGISTRY_SESSION_IDLE_MINUTES without a request (the expiry moves on with
+# every request) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("REGISTRY_SESSION_IDLE_MINUTES", 30)) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A second factor (TOTP, `manage.py otp_enrol USERNAME`) for these roles at every login.
+REGISTRY_OTP_REQUIRED_ROLES = env_list("REGISTRY_OTP_REQUIRED_ROLES", "payment_officer,approver")
+OTP_TOTP_ISSUER = "So dang ky ASXH"
+# Content-Security-Policy: only this origin's scripts and styles, never inline ones.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# SQLite: write-ahead log (readers never block the writer), and every transaction takes the
+# write lock at BEGIN and waits up to `timeout` seconds for it, so concurrent requests queue
+# instead of failing with "database is locked" (a deferred transaction that reads, then writes,
+# cannot wait: SQLite refuses it at once).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("REGISTRY_SQLITE_TIMEOUT", 20)),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+# Backups (manage.py backup / restore): 32 random bytes, base64; kept apart from the archives.
+REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")

@@ -15,3 +15,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The public verification endpoints are throttled per client address, and every test client is
 # 127.0.0.1: tests that check throttling lower it themselves (certificates/apis/verify.py).
 REGISTRY_VERIFY_THROTTLE = "100000/min"
+
+# audit: lock-out and the second factor are off for the suite (tests of their own turn them on);
+# hundreds of tests log in, some with wrong passwords on purpose.
+AXES_ENABLED = False
+REGISTRY_OTP_REQUIRED_ROLES: list[str] = []

@@ -668,6 +668,18 @@ MATRIX: dict[tuple[str, str], Row] = {
             "multipart",
         ),
         payments_access(),
+    # audit: the audit trail, auditors only (every commune).
+    ("GET", "/api/v1/audit-events/"): Row(
+        lambda w, t: (f"{V1}/audit-events/?commune={w[t].commune}&action=certificate.issued", None),
+        {**everyone(403), "auditor": (200, 200)},
+        listed=lambda w: {
+            t: set(
+                AuditEvent.objects.filter(
+                    action="certificate.issued", object_id=str(w[t].certificate.pk)
+                ).values_list("pk", flat=True)
+            )
+            for t in (OWN, OTHER)
+        },
     ),
 }
 

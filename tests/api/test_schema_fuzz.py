@@ -134,6 +134,10 @@ def test_swagger_ui_is_served_offline(db):
     response = APIClient().get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
+    # audit: the page's script is served apart (no inline script under the CSP).
+    script = APIClient().get("/api/docs/?script=")
+    assert script.status_code == 200 and "javascript" in script["Content-Type"]
+    html += script.content.decode()
     assert "SwaggerUIBundle" in html
     # Every referenced asset is local and exists among the static files (the sidecar package).
     references = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
