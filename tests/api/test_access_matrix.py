@@ -668,6 +668,7 @@ MATRIX: dict[tuple[str, str], Row] = {
             "multipart",
         ),
         payments_access(),
+    ),
     # audit: the audit trail, auditors only (every commune).
     ("GET", "/api/v1/audit-events/"): Row(
         lambda w, t: (f"{V1}/audit-events/?commune={w[t].commune}&action=certificate.issued", None),
