@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from beneficiaries import selectors as registry_selectors
 from beneficiaries.models import Programme
@@ -73,7 +74,14 @@ def export_header(batch: PaymentBatch):
     from payments.exports import ExportHeader
 
     commune_label, programme_label = _labels(batch)
+    # pain.001's group header counts and sums the cashless lines before they are written: one
+    # aggregate here keeps the exporter to a single streaming pass.
+    cashless = batch.lines.filter(channel__in=CASHLESS).aggregate(
+        count=Count("id"), amount=Sum("amount"), arrears=Sum("arrears")
+    )
     return ExportHeader(
+        line_count=cashless["count"],
+        control_sum=(cashless["amount"] or Decimal(0)) + (cashless["arrears"] or Decimal(0)),
         batch_id=batch.pk,
         msg_id=batch.msg_id,
         created_at=batch.first_exported_at,

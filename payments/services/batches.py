@@ -19,9 +19,9 @@ from payments.models import BatchStatus, PaidMonth, PaymentBatch, PaymentLine
 from payments.services.common import locked_batch, period_of, require_status
 from payments.services.generation import Totals, lines_fill
 from registry.access import ensure_commune_access
-from registry.audit import AuditAction, audit_record
+from registry.audit import AuditAction, audit_chain_head, audit_record
 from registry.exceptions import Conflict, Forbidden, NotFound
-from registry.models import AuditEvent, Commune, User
+from registry.models import Commune, User
 
 
 def _nothing_to_pay() -> Conflict:
@@ -160,8 +160,8 @@ def payment_batch_export(*, actor: User, batch_id: int, file_format: str) -> Pay
         if first:
             batch.first_exported_at = timezone.now().replace(microsecond=0)
             batch.msg_id = f"SSR{batch.period:%Y%m}B{batch.pk:010d}"
-            head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-            batch.audit_chain_head = str(head or "")
+            # The file carries the audit chain's head at its first export (docs/security.md).
+            batch.audit_chain_head = audit_chain_head().hash
         if batch.status == BatchStatus.APPROVED:
             batch.status = BatchStatus.EXPORTED
         batch.save()

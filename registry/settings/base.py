@@ -212,10 +212,12 @@ REGISTRY_CASE_REVIEW_SOURCES = [
 ]
 
 # reports (reports/, docs/reports.md): the provider of payment figures for the summary report,
-# as [("payment_figures", "dotted.path.to.function")]; empty until payments provides one (every
+# as [("payment_figures", "dotted.path.to.function")]: payments (empty: every
 # paid figure is then null). And the programmes whose beneficiaries are entitled to a free
 # health-insurance card (domain.md §3: the Decree 20 social-assistance beneficiaries).
-REGISTRY_REPORT_PAYMENT_FIGURES: list[tuple[str, str]] = []
+REGISTRY_REPORT_PAYMENT_FIGURES: list[tuple[str, str]] = [
+    ("payment_figures", "payments.report_figures.payment_figures"),
+]
 REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES = env_list(
     "REGISTRY_REPORT_HEALTH_INSURANCE_PROGRAMMES", "social_assistance"
 )

@@ -10,7 +10,7 @@ from payments.models import PaymentAccount
 from tests.beneficiaries.factories import make_case
 from tests.factories import DEFAULT_COMMUNE, HouseholdFactory, PersonFactory
 
-ELDER_BORN = date(1940, 3, 1)  # 5.5c: over 80, coefficient 1.5
+ELDER_BORN = date(1940, 3, 1)  # 5.5c: over 80, coefficient 1.0 (Decree 20/2021 Art. 6)
 
 
 def elder_case(

@@ -13,3 +13,10 @@ def frozen():
 @pytest.fixture
 def population(db, frozen):
     return build()
+
+
+@pytest.fixture(autouse=True)
+def no_payment_figures(settings):
+    """These tests are about the report's own figures; payments' figures are tested with
+    payments (tests/payments/test_report_figures.py), and a fake provider is set where needed."""
+    settings.REGISTRY_REPORT_PAYMENT_FIGURES = []
