@@ -17,12 +17,14 @@ install: $(STAMP)
 
 # DEBUG is off, so the admin's and /api/docs/' static files are served by whitenoise from staticfiles/.
 # with_worker runs the web server and a job worker (db_worker) together; one Ctrl-C stops both.
+# The demo users log in with a password alone; production asks payment officers and approvers
+# for a TOTP code too (REGISTRY_OTP_REQUIRED_ROLES, docs/security.md).
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py with_worker runserver 127.0.0.1:8000
+	REGISTRY_OTP_REQUIRED_ROLES= $(PY) manage.py with_worker runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

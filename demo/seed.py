@@ -25,6 +25,7 @@ from beneficiaries.models import (
     Programme,
     Relation,
 )
+from demo.payments import demo_payments_seed
 from demo.plan import (
     DEMO_COMMUNE_CODES,
     DEMO_COMMUNES,
@@ -39,7 +40,7 @@ from demo.plan import (
     HouseholdPlan,
     demo_plan,
 )
-from demo.users import DEMO_USERS, DemoUser, demo_passwords, demo_users_ensure
+from demo.users import DEMO_USERS, DemoUser, demo_passwords, demo_users_ensure, users_by_name
 from registry.audit import AuditAction, audit_record
 from registry.counters import Counter
 from registry.exceptions import ValidationFailed
@@ -290,6 +291,13 @@ def demo_seed(
                 Case.objects.filter(**in_demo).count(),
                 PovertyAssessment.objects.filter(household__commune__in=DEMO_COMMUNE_CODES).count(),
             )
+    # Payments run through their own services, each in its own transaction, after the registry's.
+    officers = {user.username: user for user in users_by_name(["demo_payment_officer",
+                                                               "demo_payment_officer_2"])}  # fmt: skip
+    demo_payments_seed(
+        maker=officers["demo_payment_officer"], checker=officers["demo_payment_officer_2"],
+        communes=list(DEMO_COMMUNE_CODES), today=today, seed=SEED + 2,
+    )  # fmt: skip
     demo_users = [
         DemoUser(username, role, passwords[username], DEMO_COMMUNE_CODES if scoped else ())
         for username, role, scoped in DEMO_USERS

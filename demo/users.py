@@ -17,6 +17,8 @@ DEMO_USERS = (
     ("demo_social_worker", SOCIAL_WORKER, True),
     ("demo_approver", APPROVER, True),
     ("demo_payment_officer", PAYMENT_OFFICER, True),
+    # a second officer approves the first one's batches (four eyes)
+    ("demo_payment_officer_2", PAYMENT_OFFICER, True),
     ("demo_auditor", AUDITOR, False),  # auditors read every commune
 )
 
@@ -61,3 +63,7 @@ def demo_users_ensure(passwords: dict[str, str], reset_passwords: bool) -> dict[
         user.communes.set(communes)
         users[role] = user
     return users
+
+
+def users_by_name(usernames: list[str]) -> list[User]:
+    return list(User.objects.filter(username__in=usernames))

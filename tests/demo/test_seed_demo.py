@@ -300,3 +300,23 @@ def test_demo_data_in_the_admin_shows_codes_never_personal_values(seeded, client
         html = response.content.decode()
         assert expected in html, url
         assert not [value for value in personal if value and value in html], url
+
+
+def test_the_demo_has_payments_for_every_payment_screen(seeded):
+    from payments.models import BatchStatus, LineStatus, PaymentAccount, PaymentBatch
+
+    batches = list(PaymentBatch.objects.order_by("period"))
+    assert [(b.period, b.status) for b in batches] == [
+        (date(2026, 10, 1), BatchStatus.EXPORTED),  # one bank transfer was rejected: not closed
+        (date(2026, 11, 1), BatchStatus.DRAFT),
+    ]
+    last = batches[0]
+    assert last.approved_by != last.created_by  # four eyes
+    statuses = Counter(last.lines.values_list("status", flat=True))
+    assert statuses[LineStatus.FAILED] == 1 and statuses[LineStatus.PAID] >= 1
+    assert statuses[LineStatus.PENDING] >= 1  # the cash lines wait for the paying agent
+    assert PaymentAccount.objects.count() >= statuses[LineStatus.PAID] + 1
+    # The failed transfer is owed again: next month's draft carries it as arrears.
+    failed = last.lines.get(status=LineStatus.FAILED)
+    carried = batches[1].lines.get(case=failed.case)
+    assert carried.arrears >= failed.amount
