@@ -74,8 +74,15 @@ class JobRun:
             raise JobLeaseLost()
         done, total = max(0, int(done)), max(0, int(total))
         with self._lock:
+            previous = self._progress
             self._progress = (done, max(done, total), str(message)[:MESSAGE_LENGTH])
         if self.inline and time.monotonic() - self._last_write >= conf.PROGRESS_WRITE_SECONDS:
+            self.write_progress()
+        elif (previous is None or previous[2] != self._progress[2]) and not (
+            transaction.get_connection().in_atomic_block
+        ):
+            # A new stage shows at once, written before the stage's transaction begins: on
+            # SQLite the heartbeat cannot write while that transaction holds the write lock.
             self.write_progress()
 
     def seal(self, result: dict) -> None:
