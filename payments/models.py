@@ -98,6 +98,9 @@ class PaymentBatch(models.Model):
     total_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
     cashless_count = models.PositiveIntegerField(default=0)
     cashless_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
+    # Recoveries found when the batch was generated (PaymentRecovery.batch): not in the lines.
+    recovery_count = models.PositiveIntegerField(default=0)
+    recovery_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -237,3 +240,45 @@ class PaidMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.month:%Y-%m}"
+
+
+class RecoveryStatus(models.TextChoices):
+    OPEN = "open", _("Chờ thu hồi")
+    RECOVERED = "recovered", _("Đã thu hồi")
+    WAIVED = "waived", _("Miễn thu hồi")
+
+
+class PaymentRecovery(models.Model):
+    """Months a case was paid that its entitlement no longer owes (a death recorded after the
+    months were paid): the amount to get back from the family, outside the bank file.
+
+    Found when a batch of the case's commune is generated (`batch`); each paid month is in at
+    most one recovery of the case (the generation skips months already recorded)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_recoveries")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        PaymentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="recoveries"
+    )
+    months = models.JSONField(default=list)  # ["YYYY-MM", ...], in order
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    status = models.CharField(
+        max_length=9, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("khoản thu hồi")
+        verbose_name_plural = _("khoản thu hồi")
+        indexes = [models.Index(fields=["commune", "status"], name="payrecovery_commune_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payrecovery_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.amount}"

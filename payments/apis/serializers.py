@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from payments.models import Channel, LineStatus
@@ -47,6 +49,11 @@ class PaymentBatchInput(serializers.Serializer):
     )
 
 
+class RecoveriesOutput(TypedDict):
+    count: int
+    amount: str
+
+
 class PaymentBatchOutput(serializers.Serializer):
     id = serializers.IntegerField()
     period = MonthField()
@@ -57,6 +64,10 @@ class PaymentBatchOutput(serializers.Serializer):
     cashless_count = serializers.IntegerField()
     cashless_amount = MoneyField(max_digits=16)
     cashless_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    recoveries = serializers.SerializerMethodField(
+        help_text="Khoản thu hồi phát hiện khi lập đợt (người mất sau khi đã chi): số và tiền; "
+        "thu hồi từ gia đình, ngoài tệp ngân hàng."
+    )
     created_by = serializers.CharField(source="created_by.username")
     approved_by = serializers.CharField(
         source="approved_by.username", allow_null=True, default=None
@@ -65,6 +76,9 @@ class PaymentBatchOutput(serializers.Serializer):
     first_exported_at = serializers.DateTimeField(allow_null=True)
     export_sha256 = serializers.DictField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
+
+    def get_recoveries(self, batch) -> RecoveriesOutput:
+        return {"count": batch.recovery_count, "amount": str(batch.recovery_amount)}
 
     def get_commune_codes(self, batch) -> list[str]:
         return sorted(c.code for c in batch.communes.all())
