@@ -8,6 +8,7 @@ paid months are the last line of defence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -76,10 +77,15 @@ def _figures(batch: PaymentBatch) -> dict:
 
 
 def payment_batch_generate(
-    *, actor: User, period: date | str, commune_codes: list[str]
+    *,
+    actor: User,
+    period: date | str,
+    commune_codes: list[str],
+    before_commit: Callable[[PaymentBatch], None] | None = None,
 ) -> PaymentBatch:
     """A draft batch of every case of the communes owed something for `period` and in no batch
-    for it yet; 409 `nothing_to_pay` when there is none."""
+    for it yet; 409 `nothing_to_pay` when there is none. `before_commit` (a background job's
+    seal) runs inside the transaction, once the batch is complete."""
     period = period_of(period)
     with transaction.atomic(durable=True):
         codes = _communes_locked(actor, commune_codes)
@@ -96,6 +102,8 @@ def payment_batch_generate(
             commune_code=codes[0] if len(codes) == 1 else "",
             data={**_figures(batch), "commune_codes": codes},
         )
+        if before_commit is not None:
+            before_commit(batch)
     return batch
 
 
