@@ -142,3 +142,13 @@ def test_the_payment_list_shows_the_one_off_column(officer, second_officer):
     text = export(batch, officer, second_officer, "csv").decode("utf-8-sig")
     assert "Trợ cấp một lần" in text.splitlines()[0] or "Trợ cấp một lần" in text
     assert "10800000" in text or "10.800.000" in text
+
+
+def test_the_lines_endpoint_shows_a_one_off_line_without_a_case(officer, client_for):
+    one_off = funeral(payee_name="Nguyễn Văn Người Lo Tang")
+    batch = generate(officer)
+    response = client_for(officer).get(f"/api/v1/payment-batches/{batch.pk}/lines/")
+    assert response.status_code == 200, response.content
+    (line,) = response.json()["results"]
+    assert line["case_id"] is None and line["one_off_entitlement_id"] == one_off.pk
+    assert line["one_off"] == "10800000" and line["total"] == "10800000"
