@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Case, Person
+from beneficiaries.models import Case, OneOffEntitlement, Person
 from registry import crypto
 from registry.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
 from registry.models import Commune
@@ -98,6 +98,9 @@ class PaymentBatch(models.Model):
     total_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
     cashless_count = models.PositiveIntegerField(default=0)
     cashless_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
+    # Recoveries found when the batch was generated (PaymentRecovery.batch): not in the lines.
+    recovery_count = models.PositiveIntegerField(default=0)
+    recovery_amount = models.DecimalField(max_digits=16, decimal_places=0, default=Decimal(0))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,11 +135,23 @@ class LineStatus(models.TextChoices):
 
 
 class PaymentLine(models.Model):
-    """What one case is paid in one batch, frozen at generation: amount, arrears, where to."""
+    """What one case is paid in one batch, frozen at generation: amount, arrears, where to.
+
+    A one-off (funeral allowance) is a line of its own tied to the one-off, with no case: it is
+    paid to the one-off's payee (`person`, or nobody registered: the payee's name on the
+    one-off), never to the deceased.
+    """
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_lines")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    one_off_entitlement = models.ForeignKey(
+        OneOffEntitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
     period = models.DateField()
     # False once the batch is cancelled: its lines no longer claim the case's period.
@@ -145,6 +160,7 @@ class PaymentLine(models.Model):
     category = models.CharField(max_length=8, blank=True, default="")
     amount = models.DecimalField(max_digits=14, decimal_places=0)
     arrears = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0))
+    one_off = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0))
     channel = models.CharField(max_length=7, choices=Channel.choices)
     bank_bin = models.CharField(max_length=8, blank=True, default="")
     account_number = EncryptedTextField(max_length=19)
@@ -171,8 +187,21 @@ class PaymentLine(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="payline_amount_gte_0"),
             models.CheckConstraint(condition=Q(arrears__gte=0), name="payline_arrears_gte_0"),
+            models.CheckConstraint(condition=Q(one_off__gte=0), name="payline_one_off_gte_0"),
             models.CheckConstraint(
-                condition=Q(amount__gt=0) | Q(arrears__gt=0), name="payline_pays_something"
+                condition=Q(amount__gt=0) | Q(arrears__gt=0) | Q(one_off__gt=0),
+                name="payline_pays_something_v2",
+            ),
+            # A line pays a case or a one-off, never neither.
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(one_off_entitlement__isnull=False),
+                name="payline_case_or_one_off",
+            ),
+            # A one-off is in at most one live line: a failed line frees it for the next batch.
+            models.UniqueConstraint(
+                fields=["one_off_entitlement"],
+                condition=Q(claimed=True, one_off_entitlement__isnull=False) & ~Q(status="failed"),
+                name="payline_one_off_once",
             ),
         ]
 
@@ -181,7 +210,7 @@ class PaymentLine(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears
+        return self.amount + self.arrears + self.one_off
 
 
 class PaidMonth(models.Model):
@@ -211,3 +240,45 @@ class PaidMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.month:%Y-%m}"
+
+
+class RecoveryStatus(models.TextChoices):
+    OPEN = "open", _("Chờ thu hồi")
+    RECOVERED = "recovered", _("Đã thu hồi")
+    WAIVED = "waived", _("Miễn thu hồi")
+
+
+class PaymentRecovery(models.Model):
+    """Months a case was paid that its entitlement no longer owes (a death recorded after the
+    months were paid): the amount to get back from the family, outside the bank file.
+
+    Found when a batch of the case's commune is generated (`batch`); each paid month is in at
+    most one recovery of the case (the generation skips months already recorded)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_recoveries")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        PaymentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="recoveries"
+    )
+    months = models.JSONField(default=list)  # ["YYYY-MM", ...], in order
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    status = models.CharField(
+        max_length=9, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("khoản thu hồi")
+        verbose_name_plural = _("khoản thu hồi")
+        indexes = [models.Index(fields=["commune", "status"], name="payrecovery_commune_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payrecovery_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.amount}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 
 from beneficiaries import selectors as registry_selectors
-from beneficiaries.models import Programme
+from beneficiaries.models import OneOffEntitlement, Programme
 from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine
 from payments.services.common import MAX_PK, batch_visible_to
 from registry.access import user_commune_codes
@@ -77,11 +77,13 @@ def export_header(batch: PaymentBatch):
     # pain.001's group header counts and sums the cashless lines before they are written: one
     # aggregate here keeps the exporter to a single streaming pass.
     cashless = batch.lines.filter(channel__in=CASHLESS).aggregate(
-        count=Count("id"), amount=Sum("amount"), arrears=Sum("arrears")
+        count=Count("id"), amount=Sum("amount"), arrears=Sum("arrears"), one_off=Sum("one_off")
     )
     return ExportHeader(
         line_count=cashless["count"],
-        control_sum=(cashless["amount"] or Decimal(0)) + (cashless["arrears"] or Decimal(0)),
+        control_sum=sum(
+            (cashless[key] or Decimal(0) for key in ("amount", "arrears", "one_off")), Decimal(0)
+        ),
         batch_id=batch.pk,
         msg_id=batch.msg_id,
         created_at=batch.first_exported_at,
@@ -106,21 +108,32 @@ def export_lines(batch: PaymentBatch, *, chunk_size: int = 2000) -> Iterator:
         .order_by("id")
     )  # fmt: skip
     for line in rows.iterator(chunk_size=chunk_size):
+        ss_code, full_name = _payee(line)
         yield ExportLine(
             end_to_end_id=line.end_to_end_id,
-            ss_code=line.person.ss_code,
-            full_name=line.person.full_name,
+            ss_code=ss_code,
+            full_name=full_name,
             commune_code=line.commune_id,
             programme=line.programme,
             category=line.category,
             amount=line.amount,
             arrears=line.arrears,
+            one_off=line.one_off,
             channel=line.channel,
             bank_bin=line.bank_bin,
             bank_bic=_bic(line.bank_bin) if line.channel in CASHLESS else "",
             account_number=line.account_number or "",
             account_name=line.account_name or "",
         )
+
+
+def _payee(line: PaymentLine) -> tuple[str, str]:
+    """(ss code, name) of who is paid: the person, else the payee named on the one-off (a few
+    one-off lines only: one query each)."""
+    if line.person_id is not None:
+        return line.person.ss_code, line.person.full_name
+    one_off = OneOffEntitlement.objects.only("payee_name").get(pk=line.one_off_entitlement_id)
+    return "", one_off.payee_name or ""
 
 
 def _bic(bank_bin: str) -> str:

@@ -95,6 +95,8 @@ class AuditAction(models.TextChoices):
     BACKUP_WRITTEN = "backup.written", _("Sao lưu dữ liệu")
     BACKUP_RESTORED = "backup.restored", _("Khôi phục dữ liệu từ bản sao lưu")
     PERSON_DATA_EXPORTED = "person.data_exported", _("Xuất toàn bộ dữ liệu của một người")
+    # --- payments (pay2): recoveries ---
+    PAYMENT_RECOVERY_SETTLED = "payment_recovery.settled", _("Xử lý khoản thu hồi chi trả")
 
 
 class AuditOutsideTransaction(RuntimeError):

@@ -11,10 +11,12 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from jobs.apis import JobSerializer
 from payments import exporting, selectors, services
 from payments.apis import serializers as s
 from payments.bank_answers import BankAnswerError, parse_bank_answer
 from payments.exports import EXPORTERS
+from payments.jobs import batch_runs_in_background, payment_batch_generate_start
 from payments.models import PaymentBatch
 from registry.api.permissions import ActionPermission
 from registry.exceptions import ValidationFailed
@@ -74,13 +76,27 @@ class PaymentBatchViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Lập đợt chi trả cho một kỳ và các xã",
+        description=(
+            "Đợt có nhiều hơn REGISTRY_PAYMENTS_BACKGROUND_FROM_CASES hồ sơ (mặc định 5000) được "
+            "lập ở chế độ nền: trả 202 với việc (Location: /api/v1/jobs/{id}/); kết quả của việc "
+            "có batch_id."
+        ),
         request=s.PaymentBatchInput,
         responses={201: s.PaymentBatchOutput,
-                   409: OpenApiResponse(description="`nothing_to_pay`: không còn ai cần chi trả.")},
+                   202: OpenApiResponse(JobSerializer, description="Đợt lớn: việc chạy nền."),
+                   409: OpenApiResponse(description="`nothing_to_pay`: không còn ai cần chi trả; "
+                                        "`job_already_running`: kỳ và các xã này đang được lập.")},
     )  # fmt: skip
     def create(self, request):
         serializer = s.PaymentBatchInput(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if batch_runs_in_background(actor=request.user, **serializer.validated_data):
+            job = payment_batch_generate_start(actor=request.user, **serializer.validated_data)
+            return Response(
+                JobSerializer(job).data,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": f"/api/v1/jobs/{job.pk}/"},
+            )
         batch = services.payment_batch_generate(actor=request.user, **serializer.validated_data)
         return Response(s.PaymentBatchOutput(batch).data, status=status.HTTP_201_CREATED)
 

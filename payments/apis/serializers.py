@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from payments.models import Channel, LineStatus
@@ -47,6 +49,11 @@ class PaymentBatchInput(serializers.Serializer):
     )
 
 
+class RecoveriesOutput(TypedDict):
+    count: int
+    amount: str
+
+
 class PaymentBatchOutput(serializers.Serializer):
     id = serializers.IntegerField()
     period = MonthField()
@@ -57,6 +64,10 @@ class PaymentBatchOutput(serializers.Serializer):
     cashless_count = serializers.IntegerField()
     cashless_amount = MoneyField(max_digits=16)
     cashless_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    recoveries = serializers.SerializerMethodField(
+        help_text="Khoản thu hồi phát hiện khi lập đợt (người mất sau khi đã chi): số và tiền; "
+        "thu hồi từ gia đình, ngoài tệp ngân hàng."
+    )
     created_by = serializers.CharField(source="created_by.username")
     approved_by = serializers.CharField(
         source="approved_by.username", allow_null=True, default=None
@@ -66,20 +77,25 @@ class PaymentBatchOutput(serializers.Serializer):
     export_sha256 = serializers.DictField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
 
+    def get_recoveries(self, batch) -> RecoveriesOutput:
+        return {"count": batch.recovery_count, "amount": str(batch.recovery_amount)}
+
     def get_commune_codes(self, batch) -> list[str]:
         return sorted(c.code for c in batch.communes.all())
 
 
 class PaymentLineOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    case_id = serializers.IntegerField()
-    ss_code = serializers.CharField(source="person.ss_code")
-    full_name = serializers.CharField(source="person.full_name")
+    case_id = serializers.IntegerField(allow_null=True)
+    one_off_entitlement_id = serializers.IntegerField(allow_null=True)
+    ss_code = serializers.CharField(source="person.ss_code", allow_null=True, default=None)
+    full_name = serializers.CharField(source="person.full_name", allow_null=True, default=None)
     commune_code = serializers.CharField(source="commune_id")
     programme = serializers.CharField()
     category = serializers.CharField()
     amount = MoneyField()
     arrears = MoneyField()
+    one_off = MoneyField()
     total = MoneyField()
     channel = serializers.CharField()
     bank_bin = serializers.CharField()

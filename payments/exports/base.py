@@ -76,6 +76,7 @@ class ExportLine:
     bank_bic: str
     account_number: str
     account_name: str
+    one_off: Decimal = Decimal(0)  # a one-off (funeral allowance) the line pays
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.end_to_end_id) <= END_TO_END_ID_MAX:
@@ -85,7 +86,7 @@ class ExportLine:
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears
+        return self.amount + self.arrears + self.one_off
 
     @property
     def cashless(self) -> bool:
@@ -135,15 +136,17 @@ class Totals:
     count: int = 0
     amount: Decimal = Decimal(0)
     arrears: Decimal = Decimal(0)
+    one_off: Decimal = Decimal(0)
 
     def add(self, line: ExportLine) -> None:
         self.count += 1
         self.amount += line.amount
         self.arrears += line.arrears
+        self.one_off += line.one_off
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears
+        return self.amount + self.arrears + self.one_off
 
 
 # Filled in by payments/exports/__init__.py once every exporter module is imported.

@@ -39,6 +39,8 @@ PAYMENT_COLUMNS = (
     Column("Truy lĩnh", 12, money=True),
     Column("Tổng cộng", 14, money=True),
     Column("Mã giao dịch", 16),
+    # Last, so the columns before it keep their places: a one-off (funeral allowance) in the total.
+    Column("Trợ cấp một lần", 14, money=True),
 )
 
 
@@ -58,6 +60,7 @@ def payment_row(number: int, line: ExportLine) -> list[Cell]:
         line.arrears,
         line.total,
         line.end_to_end_id,
+        line.one_off,
     ]
 
 
@@ -95,6 +98,7 @@ class PaymentListXlsx(HeaderTitles, XlsxListExporter):
         total_row: list[Cell] = [None] * width
         total_row[1] = f"Tổng cộng: {totals.count} người"
         total_row[10], total_row[11], total_row[12] = totals.amount, totals.arrears, totals.total
+        total_row[14] = totals.one_off
         return (total_row, words_row(totals, width))
 
 

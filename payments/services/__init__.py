@@ -15,6 +15,7 @@ from payments.services.batches import (
     payment_batch_regenerate,
 )
 from payments.services.reconciliation import payment_batch_reconcile
+from payments.services.recoveries import payment_recovery_settle
 
 __all__ = [
     "account_name_from",
@@ -28,4 +29,5 @@ __all__ = [
     "payment_batch_generate",
     "payment_batch_regenerate",
     "payment_batch_reconcile",
+    "payment_recovery_settle",
 ]

@@ -8,16 +8,26 @@ paid months are the last line of defence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.services.common import invalid
-from payments.models import BatchStatus, PaidMonth, PaymentBatch, PaymentLine
+from payments.models import (
+    BatchStatus,
+    PaidMonth,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRecovery,
+    RecoveryStatus,
+)
 from payments.services.common import locked_batch, period_of, require_status
 from payments.services.generation import Totals, lines_fill
+from payments.services.recoveries import recoveries_find
 from registry.access import ensure_commune_access
 from registry.audit import AuditAction, audit_chain_head, audit_record
 from registry.exceptions import Conflict, Forbidden, NotFound
@@ -45,7 +55,10 @@ def _communes_locked(actor: User, commune_codes: list[str]) -> list[str]:
     return codes
 
 
-def _save_totals(batch: PaymentBatch, totals: Totals) -> None:
+def _save_totals(batch: PaymentBatch, totals: Totals, codes: list[str]) -> None:
+    recoveries = recoveries_find(batch, codes)
+    batch.recovery_count = len(recoveries)
+    batch.recovery_amount = sum((r.amount for r in recoveries), Decimal(0))
     batch.line_count = totals.line_count
     batch.total_amount = totals.total_amount
     batch.cashless_count = totals.cashless_count
@@ -58,14 +71,21 @@ def _figures(batch: PaymentBatch) -> dict:
         "period": f"{batch.period:%Y-%m}",
         "line_count": batch.line_count,
         "total_amount": str(batch.total_amount),
+        "recovery_count": batch.recovery_count,
+        "recovery_amount": str(batch.recovery_amount),
     }
 
 
 def payment_batch_generate(
-    *, actor: User, period: date | str, commune_codes: list[str]
+    *,
+    actor: User,
+    period: date | str,
+    commune_codes: list[str],
+    before_commit: Callable[[PaymentBatch], None] | None = None,
 ) -> PaymentBatch:
     """A draft batch of every case of the communes owed something for `period` and in no batch
-    for it yet; 409 `nothing_to_pay` when there is none."""
+    for it yet; 409 `nothing_to_pay` when there is none. `before_commit` (a background job's
+    seal) runs inside the transaction, once the batch is complete."""
     period = period_of(period)
     with transaction.atomic(durable=True):
         codes = _communes_locked(actor, commune_codes)
@@ -74,7 +94,7 @@ def payment_batch_generate(
         totals = lines_fill(batch, codes)
         if not totals.line_count:
             raise _nothing_to_pay()
-        _save_totals(batch, totals)
+        _save_totals(batch, totals, codes)
         audit_record(
             actor=actor,
             action=AuditAction.PAYMENT_BATCH_GENERATED,
@@ -82,6 +102,8 @@ def payment_batch_generate(
             commune_code=codes[0] if len(codes) == 1 else "",
             data={**_figures(batch), "commune_codes": codes},
         )
+        if before_commit is not None:
+            before_commit(batch)
     return batch
 
 
@@ -96,12 +118,13 @@ def payment_batch_regenerate(*, actor: User, batch_id: int) -> PaymentBatch:
         batch = locked_batch(actor, batch_id)
         require_status(batch, (BatchStatus.DRAFT,))
         codes = _communes_locked(actor, list(batch.communes.values_list("code", flat=True)))
+        PaymentRecovery.objects.filter(batch=batch, status=RecoveryStatus.OPEN).delete()
         PaidMonth.objects.filter(line__batch=batch).delete()
         PaymentLine.objects.filter(batch=batch).delete()
         totals = lines_fill(batch, codes)
         if not totals.line_count:
             raise _nothing_to_pay()
-        _save_totals(batch, totals)
+        _save_totals(batch, totals, codes)
         audit_record(
             actor=actor, action=AuditAction.PAYMENT_BATCH_REGENERATED, obj=batch,
             data=_figures(batch),

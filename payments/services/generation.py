@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from beneficiaries.entitlements import CaseBook, add_months
-from beneficiaries.models import Case, CaseStatus
+from beneficiaries.models import Case, CaseStatus, OneOffEntitlement
+from beneficiaries.selectors_entitlements import one_offs_payable
+from beneficiaries.services.oneoffs import PROGRAMME_OF_KIND
 from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
 
 # Suspended and terminated cases can still be owed earlier months.
@@ -92,6 +94,16 @@ def _arrears(book: CaseBook, period: date, paid: dict[int, set[date]]) -> dict[i
     return owed
 
 
+def _accounts_of(person_ids) -> dict[int, Account]:
+    rows = PaymentAccount.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "channel", "bank_bin", "account_number", "account_name"
+    )
+    return {
+        person_id: Account(channel, bank_bin, number, name)
+        for person_id, channel, bank_bin, number, name in rows
+    }
+
+
 def _accounts(cases: QuerySet[Case]) -> dict[int, Account]:
     rows = PaymentAccount.objects.filter(person__in=cases.values("person_id")).values_list(
         "person_id", "channel", "bank_bin", "account_number", "account_name"
@@ -106,8 +118,8 @@ def _accounts(cases: QuerySet[Case]) -> dict[int, Account]:
 class NewLine:
     """A line before it is written (plain values: the writer inserts them in bulk)."""
 
-    case_id: int
-    person_id: int
+    case_id: int | None
+    person_id: int | None
     commune_id: str
     programme: str
     category: str
@@ -119,10 +131,12 @@ class NewLine:
     account_name: str | None
     end_to_end_id: str
     months: list[tuple[date, Decimal]]
+    one_off: Decimal = Decimal(0)
+    one_off_entitlement_id: int | None = None
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears
+        return self.amount + self.arrears + self.one_off
 
 
 @dataclass
@@ -177,6 +191,46 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
         )
 
 
+def payable_one_offs(commune_codes: list[str]) -> QuerySet[OneOffEntitlement]:
+    """Approved, unpaid one-offs of the communes in no live line: a line not failed of a batch
+    not cancelled holds it (the one-off is marked paid when that line is reconciled paid)."""
+    live = PaymentLine.objects.filter(one_off_entitlement__isnull=False, claimed=True).exclude(
+        status="failed"
+    )
+    return one_offs_payable(commune_codes=commune_codes).exclude(
+        pk__in=live.values("one_off_entitlement_id")
+    )
+
+
+def one_off_lines(
+    batch: PaymentBatch, commune_codes: list[str], first_seq: int
+) -> Iterator[NewLine]:
+    """One line per payable one-off, to its payee (never the deceased): the payee's account when
+    the payee is a registered person with one, else cash to the name on the one-off."""
+    one_offs = list(payable_one_offs(commune_codes))
+    payees = [o.payee_person_id for o in one_offs if o.payee_person_id]
+    accounts = _accounts_of(payees)
+    for seq, one_off in enumerate(one_offs, start=first_seq):
+        account = accounts.get(one_off.payee_person_id, CASH)
+        yield NewLine(
+            case_id=None,
+            person_id=one_off.payee_person_id,
+            commune_id=one_off.commune_id,
+            programme=PROGRAMME_OF_KIND.get(one_off.kind, ""),
+            category="",
+            amount=Decimal(0),
+            arrears=Decimal(0),
+            channel=account.channel,
+            bank_bin=account.bank_bin,
+            account_number=account.number,
+            account_name=account.name,
+            end_to_end_id=f"{batch.period:%Y%m}B{batch.pk}N{seq:07d}",
+            months=[],
+            one_off=one_off.amount,
+            one_off_entitlement_id=one_off.pk,
+        )
+
+
 def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
     """Create the batch's lines and paid months in bulk; the batch's figures are returned."""
     from payments.services.line_writer import LineWriter
@@ -184,6 +238,9 @@ def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
     totals = Totals()
     with LineWriter(batch) as writer:
         for line in new_lines(batch, payable_cases(batch.period, commune_codes)):
+            totals.add(line)
+            writer.add(line)
+        for line in one_off_lines(batch, commune_codes, totals.line_count + 1):
             totals.add(line)
             writer.add(line)
     return totals

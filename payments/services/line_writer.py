@@ -19,7 +19,7 @@ from payments.services.generation import CHUNK, NewLine
 _COLUMNS = (
     "batch_id", "case_id", "person_id", "commune_id", "period", "claimed", "programme",
     "category", "amount", "arrears", "channel", "bank_bin", "account_number", "account_name",
-    "end_to_end_id", "status", "failure_reason", "reversed",
+    "end_to_end_id", "status", "failure_reason", "reversed", "one_off", "one_off_entitlement_id",
 )  # fmt: skip
 
 
@@ -52,7 +52,7 @@ class LineWriter:
             line.programme, line.category, _money(line.amount), _money(line.arrears),
             line.channel, line.bank_bin, self.number_field.get_prep_value(line.account_number),
             self.name_field.get_prep_value(line.account_name), line.end_to_end_id,
-            LineStatus.PENDING.value, "", False,
+            LineStatus.PENDING.value, "", False, _money(line.one_off), line.one_off_entitlement_id,
         ))  # fmt: skip
         if len(line.months) > (1 if line.amount > 0 else 0):
             self.arrears.append((line.case_id, line.months))
@@ -77,7 +77,11 @@ class LineWriter:
             )
         if not self.arrears:
             return
-        line_of = dict(PaymentLine.objects.filter(batch=self.batch).values_list("case_id", "id"))
+        line_of = dict(
+            PaymentLine.objects.filter(batch=self.batch, case__isnull=False).values_list(
+                "case_id", "id"
+            )
+        )
         PaidMonth.objects.bulk_create(
             [
                 PaidMonth(line_id=line_of[case_id], case_id=case_id, month=month, amount=amount)

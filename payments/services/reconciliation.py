@@ -94,9 +94,36 @@ def _apply(line: PaymentLine, answer: Answer) -> None:
         PaidMonth.objects.filter(line=line).update(active=False)
 
 
+def one_offs_settle(*, actor: User, batch_id: int) -> int:
+    """Mark paid (in beneficiaries, once) each approved one-off whose line in the batch is paid.
+
+    Run after the reconciliation has committed (`one_off_mark_paid` is its own durable
+    transaction); it only looks at paid lines, so running it again, or re-uploading the same
+    answer, repairs an interrupted run and never marks a one-off twice."""
+    from beneficiaries.models import OneOffStatus
+    from beneficiaries.services.oneoffs import one_off_mark_paid
+
+    lines = PaymentLine.objects.filter(
+        batch_id=batch_id,
+        status=LineStatus.PAID,
+        one_off_entitlement__status=OneOffStatus.APPROVED,
+    ).values_list("one_off_entitlement_id", "end_to_end_id")
+    marked = 0
+    for one_off_id, end_to_end_id in list(lines):
+        one_off_mark_paid(actor=actor, one_off_id=one_off_id, payment_reference=end_to_end_id)
+        marked += 1
+    return marked
+
+
 def payment_batch_reconcile(
     *, actor: User, batch_id: int, answers: Iterable[Answer], filename: str = ""
 ) -> ReconcileResult:
+    result = _reconcile(actor=actor, batch_id=batch_id, answers=answers)
+    one_offs_settle(actor=actor, batch_id=batch_id)
+    return result
+
+
+def _reconcile(*, actor: User, batch_id: int, answers: Iterable[Answer]) -> ReconcileResult:
     answers = list(answers)
     with transaction.atomic(durable=True):
         batch: PaymentBatch = locked_batch(actor, batch_id)
