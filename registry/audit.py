@@ -95,6 +95,8 @@ class AuditAction(models.TextChoices):
     BACKUP_WRITTEN = "backup.written", _("Sao lưu dữ liệu")
     BACKUP_RESTORED = "backup.restored", _("Khôi phục dữ liệu từ bản sao lưu")
     PERSON_DATA_EXPORTED = "person.data_exported", _("Xuất toàn bộ dữ liệu của một người")
+    # Data-subject rights (audit2: erasure by anonymisation)
+    PERSON_ERASED = "person.erased", _("Xoá dữ liệu cá nhân bằng ẩn danh hoá")
 
 
 class AuditOutsideTransaction(RuntimeError):
