@@ -128,3 +128,19 @@ def test_the_api_erases_and_exports(client_for):
     )
     assert answer.status_code == 409
     assert "hồ sơ đang mở" in json.dumps(answer.json(), ensure_ascii=False)
+
+
+def test_the_erasure_hooks_are_an_explicit_settings_list(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from beneficiaries.services.erasure import erasure_hooks
+    from payments.erasure import person_erase_payment_data
+
+    assert erasure_hooks() == [("payments", person_erase_payment_data)]
+    listed = list(settings.REGISTRY_PERSON_ERASURE_HOOKS)
+    settings.REGISTRY_PERSON_ERASURE_HOOKS = [*listed, ("bank_gossip", listed[0][1])]
+    with pytest.raises(ImproperlyConfigured):
+        erasure_hooks()
+    settings.REGISTRY_PERSON_ERASURE_HOOKS = [*listed, listed[0]]
+    with pytest.raises(ImproperlyConfigured):
+        erasure_hooks()
