@@ -97,6 +97,8 @@ class AuditAction(models.TextChoices):
     PERSON_DATA_EXPORTED = "person.data_exported", _("Xuất toàn bộ dữ liệu của một người")
     # --- payments (pay2): recoveries ---
     PAYMENT_RECOVERY_SETTLED = "payment_recovery.settled", _("Xử lý khoản thu hồi chi trả")
+    # Data-subject rights (audit2: erasure by anonymisation)
+    PERSON_ERASED = "person.erased", _("Xoá dữ liệu cá nhân bằng ẩn danh hoá")
 
 
 class AuditOutsideTransaction(RuntimeError):

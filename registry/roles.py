@@ -63,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.view_consistency_report",
         # entitlements
         "beneficiaries.decide_one_off",
+        # audit2: erasure by anonymisation (Law 91/2025), in the approver's communes
+        "beneficiaries.erase_person",
     ]
     + _CERTIFICATES
     + _PAYMENT_LIST,

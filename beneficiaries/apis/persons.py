@@ -1,5 +1,7 @@
 """Persons: register, read (masked unless asked and allowed), search by personal data, death, move."""
 
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -15,6 +17,7 @@ from beneficiaries.apis.common import (
     wants_unmasked,
 )
 from beneficiaries.models import Person
+from beneficiaries.subject_data import person_data_export
 
 
 @extend_schema_view(
@@ -54,6 +57,9 @@ class PersonViewSet(RegistryViewSet):
         "partial_update": "beneficiaries.change_person",
         "death": "beneficiaries.record_death",
         "move": "beneficiaries.move_person",
+        # audit2: data-subject rights (Law 91/2025)
+        "erase": "beneficiaries.erase_person",
+        "data_export": "beneficiaries.view_sensitive",
     }
 
     def _respond_many(self, request, persons):
@@ -123,3 +129,28 @@ class PersonViewSet(RegistryViewSet):
     def history(self, request, pk=None):
         obj = selectors.person_get(user=request.user, person_id=pk)
         return paginate(self, selectors.object_history(obj=obj), s.HistoryOutput)
+
+    # audit2: data-subject rights (Law 91/2025): erasure by anonymisation and the full export.
+    @extend_schema(
+        summary="Xoá dữ liệu cá nhân bằng ẩn danh hoá (giữ hồ sơ và chi trả, bỏ liên kết)",
+        request=s.EraseInput,
+        responses=s.PersonOutput,
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        data = self.valid(s.EraseInput, request.data)
+        person = services.person_erase(actor=request.user, person_id=pk, reason=data["reason"])
+        return Response(s.PersonOutput(person).data)
+
+    @extend_schema(
+        summary="Xuất toàn bộ dữ liệu về một người (JSON, có ghi nhật ký)",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], url_path="data-export")
+    def data_export(self, request, pk=None):
+        payload, digest = person_data_export(actor=request.user, person_id=pk)
+        response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="person-{int(pk)}.json"'
+        response["X-Content-SHA256"] = digest
+        response["Cache-Control"] = "no-store"
+        return response

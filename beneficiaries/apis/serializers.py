@@ -213,6 +213,10 @@ class DeathInput(serializers.Serializer):
     date_of_death = StrictDateField()
 
 
+class EraseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 class MoveInput(serializers.Serializer):
     household_id = serializers.IntegerField(min_value=1)
     relation_to_head = serializers.ChoiceField(

@@ -94,6 +94,9 @@ class Person(BlindIndexedModel):
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Erasure by anonymisation (beneficiaries/services/erasure.py): when, and why (encrypted).
+    erased_at = models.DateTimeField(_("thời điểm ẩn danh"), null=True, blank=True)
+    erasure_reason = EncryptedTextField(_("lý do ẩn danh"), max_length=500)
 
     class Meta:
         ordering = ["id"]
@@ -104,6 +107,7 @@ class Person(BlindIndexedModel):
             ("record_death", _("Ghi nhận người mất")),
             ("move_person", _("Chuyển hộ/chuyển nơi ở")),
             ("import_persons", _("Nhập danh sách từ tệp")),
+            ("erase_person", _("Xoá dữ liệu cá nhân bằng ẩn danh hoá")),
         ]
         indexes = [
             models.Index(fields=["national_id_index"], name="person_national_id_bidx"),

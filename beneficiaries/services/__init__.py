@@ -22,6 +22,7 @@ from beneficiaries.services.cases import (
     case_terminate,
     case_update,
 )
+from beneficiaries.services.erasure import person_erase
 from beneficiaries.services.households import (
     household_register,
     household_update,
@@ -56,6 +57,7 @@ __all__ = [
     "household_register",
     "household_update",
     "national_id_buckets_lock",
+    "person_erase",
     "one_off_apply",
     "one_off_approve",
     "one_off_mark_paid",

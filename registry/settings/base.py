@@ -187,6 +187,12 @@ REGISTRY_CONSISTENCY_CHECKS = [
     ("shared_payment_account", "payments.checks.shared_payment_account"),
 ]
 
+# audit2: erasure by anonymisation (beneficiaries/services/erasure.py): each app above
+# beneficiaries erases its own data about the person: (app, "dotted.path.to.function(person)").
+REGISTRY_PERSON_ERASURE_HOOKS = [
+    ("payments", "payments.erasure.person_erase_payment_data"),
+]
+
 # Certificates (certificates/, docs/certificates.md). The public base URL is what the QR codes
 # point to (https://registry.example.org); the signing key is 32 random bytes, base64 (Ed25519).
 REGISTRY_PUBLIC_BASE_URL = os.environ.get("REGISTRY_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

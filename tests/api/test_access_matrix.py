@@ -682,6 +682,15 @@ MATRIX: dict[tuple[str, str], Row] = {
             for t in (OWN, OTHER)
         },
     ),
+    # audit2: data-subject rights: erasure by approvers of the commune, export by auditors.
+    ("POST", "/api/v1/persons/{id}/erase/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].child.pk}/erase/", {"reason": "Đơn yêu cầu xoá"}),
+        decisions(),
+    ),
+    ("GET", "/api/v1/persons/{id}/data-export/"): Row(
+        lambda w, t: (f"{V1}/persons/{w[t].head.pk}/data-export/", None),
+        {**everyone(403), "auditor": (200, 200)},
+    ),
 }
 
 
