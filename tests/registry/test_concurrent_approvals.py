@@ -19,13 +19,20 @@ from payments.models import PaymentBatch
 from registry.exceptions import RegistryError
 from registry.models import AuditEvent
 from tests.conftest import OWN_COMMUNE
+from tests.e2e.web_pages import reload_legal_data
 from tests.factories import HouseholdFactory, PersonFactory, make_user
 from tests.payments.factories import bank_account, elder_case
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def legal_data():
+    # A transactional test before this one may have flushed what the migrations loaded.
+    reload_legal_data()
 
 
 def _race(calls: list[Callable[[], object]]) -> list[int]:
