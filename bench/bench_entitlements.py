@@ -16,16 +16,16 @@ when the queries are not 5 or the time is over the limit. Output: `name value un
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 COMMUNE = "18859"
 
 
@@ -111,16 +111,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=60_000)
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench_entitlements_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    scratch = scratch_database("bench_entitlements_", args.database_url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -128,14 +119,7 @@ def main() -> int:
     from beneficiaries.entitlements.batch import _CASE_FIELDS
     from beneficiaries.models import Case, CaseAdjustment, CaseSuspension
 
-    postgres = connection.vendor == "postgresql"
-    old_name = None
     try:
-        if postgres:
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        else:
-            call_command("migrate", verbosity=0)
         fill(args.cases)
         month = date(2026, 11, 1)
         started = time.perf_counter()
@@ -156,9 +140,7 @@ def main() -> int:
         print(f"per_case {elapsed / len(rows) * 1e6:.1f} us - -")
         return 0 if len(queries) == 5 and elapsed <= limit and len(result) == len(rows) else 1
     finally:
-        if postgres and old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":

@@ -17,15 +17,15 @@ Output: `name value unit limit ratio`; the exit status is 1 when a figure is ove
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 COMMUNE = "18859"
 PERIOD = date(2026, 7, 1)
 LIMIT_600K = 60.0
@@ -101,30 +101,14 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench_payments_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    scratch = scratch_database("bench_payments_", args.database_url)
     from django.db import connection, transaction
 
     from payments import services
     from payments.models import PaymentBatch, PaymentLine
     from registry.models import User
 
-    postgres = connection.vendor == "postgresql"
-    old_name = None
     try:
-        if postgres:
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        else:
-            call_command("migrate", verbosity=0)
         fill(args.cases)
         actor = User.objects.create(username="bench", is_superuser=True)
 
@@ -160,9 +144,7 @@ def main() -> int:
         ok = batch.line_count == args.cases == inserted and generate <= limit
         return 0 if ok else 1
     finally:
-        if postgres and old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":

@@ -25,18 +25,18 @@ Output: `name value unit limit ratio`; exit 1 when a limit is missed.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 PROVINCE = "44"
 SA_CATEGORIES = [("5.5c", 40), ("5.6", 25), ("5.5a", 15), ("5.1", 8), ("5.8", 6), ("5.3", 6)]
 
@@ -165,17 +165,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench_reports_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    scratch = scratch_database("bench_reports_", args.database_url)
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -184,14 +175,8 @@ def main() -> int:
     from reports.period import period_for
     from reports.summary import report_summary_build
 
-    postgres = connection.vendor == "postgresql"
-    old_name = None
+    postgres = scratch.postgres
     try:
-        if postgres:
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        else:
-            call_command("migrate", verbosity=0)
         communes = list(Commune.objects.filter(province_id=PROVINCE).values_list("code", flat=True))
         started = time.perf_counter()
         fill(args.persons, communes)
@@ -237,9 +222,7 @@ def main() -> int:
         print(f"summary_full {full:.3f} s - -")
         return 0 if counts <= 2 and counts <= 10 * floor else 1
     finally:
-        if postgres and old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":
