@@ -1,7 +1,10 @@
-"""The browser application's pages (social workers and approvers)."""
+"""The browser application's pages. Social workers' and approvers' pages are here; payment
+officers', auditors' and the reports page each have their own module (urls_payments, urls_audit,
+urls_reports), joined at the end."""
 
 from django.urls import path
 
+from web import urls_audit, urls_payments, urls_reports
 from web.views import approvals, cases, dashboard, households, imports, persons
 
 app_name = "web"
@@ -36,3 +39,5 @@ urlpatterns = [
     path("imports/template/", imports.import_template, name="import-template"),
     path("imports/jobs/<int:pk>/", imports.import_job, name="import-job"),
 ]
+
+urlpatterns += urls_payments.urlpatterns + urls_audit.urlpatterns + urls_reports.urlpatterns

@@ -1,0 +1,3 @@
+"""The pages of auditors (read-only browsing, certificates, the audit trail)."""
+
+urlpatterns: list = []
