@@ -296,3 +296,43 @@ def test_three_uncollected_months_are_proposed(officer, second_officer, web_clie
         assert reverse("web:case", args=[case.pk]) in html and "Lê Văn Chín" in html
     html = web_client(officer).get(reverse("web:payments-proposals") + "?month=2026-06").content
     assert reverse("web:case", args=[case.pk]).encode() not in html
+
+
+def test_batch_list_filters(batch, officer, web_client):
+    client = web_client(officer)
+    link = reverse("web:payments-batch", args=[batch.pk])
+    assert link in client.get(reverse("web:payments-batches")).content.decode()
+    html = client.get(reverse("web:payments-batches") + "?status=cancelled").content.decode()
+    assert link not in html and "Chưa có đợt chi trả nào." in html
+    html = client.get(reverse("web:payments-batches") + "?period=2026-07&status=x").content.decode()
+    assert link in html
+
+
+def test_switching_to_cash_drops_the_account_number(case, officer, web_client):
+    bank_account(case.person, number=NUMBER)
+    url = reverse("web:payments-account", args=[case.person.pk])
+    response = web_client(officer).post(url, {"channel": "cash", "bank_bin": "970436"}, follow=True)
+    assert "Tiền mặt qua tổ chức dịch vụ chi trả" in response.content.decode()
+    account = PaymentAccount.objects.get()
+    assert (account.channel, account.bank_bin, account.account_number) == ("cash", "", None)
+
+
+def test_bank_answer_as_pain002(batch, officer, second_officer, web_client):
+    exported(batch, second_officer, officer)
+    line = batch.lines.get(channel="bank")
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-07-21T09:15:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{batch.pk}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>
+<GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>P1</OrgnlPmtInfId><TxInfAndSts>
+<OrgnlEndToEndId>{line.end_to_end_id}</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>Tài khoản đã đóng</AddtlInf></StsRsnInf>
+</TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"""
+    upload = SimpleUploadedFile("status.xml", document.encode(), content_type="application/xml")
+    response = web_client(officer).post(
+        reverse("web:payments-batch-reconcile", args=[batch.pk]), {"file": upload}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and '<dd id="result-failed">1</dd>' in html
+    assert "AC04: Tài khoản đã đóng" in html.split('id="failures"')[1]

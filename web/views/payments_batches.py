@@ -4,6 +4,7 @@ allow. The actions themselves are in payments_actions."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -46,9 +47,16 @@ DOWNLOADS = [
 
 @role_view(VIEW)
 def batch_list(request):
-    batches = selectors.payment_batches_list(user=request.user, filters=request.GET)
+    period = request.GET.get("period", "").strip()
+    status = request.GET.get("status", "")
+    filters = {
+        "period": period if re.fullmatch(r"\d{4}-\d{2}", period) else "",
+        "status": status if status in BatchStatus.values else "",
+    }
+    batches = selectors.payment_batches_list(user=request.user, filters=filters)
     page = Paginator(batches.prefetch_related("communes"), 25).get_page(request.GET.get("page"))
-    return render(request, "web/payments/batches.html", {"page": page, "statuses": BatchStatus})
+    context = {"page": page, "statuses": BatchStatus.choices, "filters": filters}
+    return render(request, "web/payments/batches.html", context)
 
 
 @role_view(ADD)
