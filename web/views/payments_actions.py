@@ -101,4 +101,6 @@ def batch_reconcile(request, pk: int):
             selectors.payment_lines_list(batch=batch, filters={"status": LineStatus.FAILED})[:200]
         )
     context = batch_page_context(request, batch, answer_form=form, result=result, failed=failed)
-    return render(request, "web/payments/batch_detail.html", context, status=200 if result else 400)
+    return render(
+        request, "web/payments/batch_detail.html", context, status=400 if result is None else 200
+    )

@@ -122,7 +122,9 @@ def _programme_label(value: str) -> str:
     return str(Programme(value).label) if value in Programme.values else value
 
 
-def batch_page_context(request, batch: PaymentBatch, **extra) -> dict:
+def batch_page_context(
+    request, batch: PaymentBatch, *, answer_form: BankAnswerForm | None = None, **extra
+) -> dict:
     status = request.GET.get("status", "")
     lines = selectors.payment_lines_list(
         batch=batch, filters={"status": status} if status in LineStatus.values else None
@@ -153,7 +155,7 @@ def batch_page_context(request, batch: PaymentBatch, **extra) -> dict:
         },
         "own_batch": batch.created_by_id == user.pk,
         "downloads": [(key, label) for key, label in DOWNLOADS if key in EXPORTERS],
-        "answer_form": extra.pop("answer_form", None) or BankAnswerForm(),
+        "answer_form": answer_form or BankAnswerForm(),
         **extra,
     }
 
