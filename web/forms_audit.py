@@ -9,10 +9,26 @@ from certificates.models import CertificateKind
 from registry.audit import AuditAction
 from web.forms import DateInput
 
+# Above this many communes (an auditor sees the whole country) a commune is typed as its code:
+# a list of thousands of options helps nobody and weighs down every page.
+COMMUNE_LIST_LIMIT = 60
 
-def commune_choices(communes, *, blank: str | None) -> list[tuple[str, str]]:
+
+def commune_field(communes, *, blank: str | None) -> forms.Field:
+    """A list of the user's communes, or a box for a commune code when they are too many."""
+    communes = list(communes[: COMMUNE_LIST_LIMIT + 1])
+    if len(communes) > COMMUNE_LIST_LIMIT:
+        return forms.RegexField(
+            regex=r"^\d{5}$",
+            label=_("Mã xã (5 chữ số)"),
+            required=blank is None,
+            error_messages={"invalid": _("Mã xã gồm 5 chữ số.")},
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5}),
+            help_text=_("Bỏ trống: mọi xã.") if blank is not None else "",
+        )
     choices = [(c.code, f"{c.name} ({c.code})") for c in communes]
-    return [("", blank)] + choices if blank is not None else choices
+    choices = [("", blank)] + choices if blank is not None else choices
+    return forms.ChoiceField(label=_("Xã"), choices=choices, required=blank is None)
 
 
 class AuditFilterForm(forms.Form):
@@ -22,7 +38,7 @@ class AuditFilterForm(forms.Form):
         label=_("Người thực hiện (tên đăng nhập)"), max_length=150, required=False
     )
     action = forms.ChoiceField(label=_("Thao tác"), required=False)
-    commune = forms.ChoiceField(label=_("Xã"), required=False)
+    commune = forms.CharField(required=False)  # replaced by commune_field()
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
 
@@ -30,7 +46,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actions = sorted(AuditAction.choices, key=lambda choice: str(choice[1]))
         self.fields["action"].choices = [("", _("Mọi thao tác"))] + actions
-        self.fields["commune"].choices = commune_choices(communes, blank=_("Mọi xã"))
+        self.fields["commune"] = commune_field(communes, blank=_("Mọi xã"))
 
     def clean(self):
         data = super().clean()
@@ -59,7 +75,7 @@ class CertificateFilterForm(forms.Form):
         ("expired", _("Hết hạn")),
     ]
 
-    commune = forms.ChoiceField(label=_("Xã"), required=False)
+    commune = forms.CharField(required=False)  # replaced by commune_field()
     status = forms.ChoiceField(label=_("Trạng thái"), choices=STATUSES, required=False)
     kind = forms.ChoiceField(
         label=_("Loại giấy"),
@@ -69,7 +85,7 @@ class CertificateFilterForm(forms.Form):
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = commune_choices(communes, blank=_("Mọi xã"))
+        self.fields["commune"] = commune_field(communes, blank=_("Mọi xã"))
 
 
 class IssueForm(forms.Form):
@@ -91,7 +107,7 @@ class RevokeForm(forms.Form):
 
 
 class BatchPrintForm(forms.Form):
-    commune = forms.ChoiceField(label=_("Xã"))
+    commune = forms.CharField()  # replaced by commune_field()
     kind = forms.ChoiceField(
         label=_("Loại giấy"),
         choices=[("", _("Mọi loại"))] + list(CertificateKind.choices),
@@ -100,12 +116,12 @@ class BatchPrintForm(forms.Form):
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = commune_choices(communes, blank=None)
+        self.fields["commune"] = commune_field(communes, blank=None)
 
 
 class ConsistencyForm(forms.Form):
-    commune = forms.ChoiceField(label=_("Xã"), required=False)
+    commune = forms.CharField(required=False)  # replaced by commune_field()
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = commune_choices(communes, blank=_("Mọi xã của tôi"))
+        self.fields["commune"] = commune_field(communes, blank=_("Mọi xã của tôi"))

@@ -177,7 +177,7 @@ def test_household_certificate_issued_from_its_page(auditor_client):
 def test_batch_print_runs_as_a_job_then_downloads(auditor_user, auditor_client, settings):
     first = issue_household_certificate(auditor_user, poor_household())
     second = issue_case_certificate(auditor_user, approved_case())
-    response = auditor_client.post(reverse("web:audit-print"), {"commune": OWN_COMMUNE})
+    response = auditor_client.post(reverse("web:audit-print"), {"print-commune": OWN_COMMUNE})
     job = Job.objects.get(kind="certificates_batch_print")
     assert response["Location"] == reverse("web:audit-print-job", args=[job.pk])
     # The tests run jobs at once: the page shows the download and stops polling.
@@ -195,7 +195,7 @@ def test_batch_print_job_polls_while_running_and_others_cannot_download(
     auditor_user, auditor_client, approver, approver_client
 ):
     issue_household_certificate(auditor_user, poor_household())
-    auditor_client.post(reverse("web:audit-print"), {"commune": OWN_COMMUNE})
+    auditor_client.post(reverse("web:audit-print"), {"print-commune": OWN_COMMUNE})
     job = Job.objects.get(kind="certificates_batch_print")
     Job.objects.filter(pk=job.pk).update(
         status="running", finished_at=None, result=None, progress_done=1, progress_total=3
@@ -207,7 +207,7 @@ def test_batch_print_job_polls_while_running_and_others_cannot_download(
     # The job is the auditor's: an approver (who may print) does not see it.
     assert approver_client.get(reverse("web:audit-print-pdf", args=[job.pk])).status_code == 404
     # An approver may not print another commune.
-    refused = approver_client.post(reverse("web:audit-print"), {"commune": OTHER_COMMUNE})
+    refused = approver_client.post(reverse("web:audit-print"), {"print-commune": OTHER_COMMUNE})
     assert refused.status_code == 302 and not Job.objects.filter(started_by=approver).exists()
 
 

@@ -67,7 +67,7 @@ def certificate_list(request):
         "page": page,
         "rows": with_status(page.object_list),
         "query": query.urlencode(),
-        "print_form": BatchPrintForm(communes=communes),
+        "print_form": BatchPrintForm(communes=communes, prefix="print"),
     }
     return render(request, "web/audit/certificate_list.html", context)
 

@@ -22,7 +22,8 @@ from web.views.common import role_view
 @require_POST
 @role_view(PRINT)
 def batch_print(request):
-    form = BatchPrintForm(request.POST, communes=web_selectors.user_communes(request.user))
+    communes = web_selectors.user_communes(request.user)
+    form = BatchPrintForm(request.POST, communes=communes, prefix="print")
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("web:audit-certificates")
