@@ -327,3 +327,15 @@ def test_verify_page_states(auditor_user, client):
     assert "KHÔNG HỢP LỆ" in client.get("/verify/abc").content.decode()
     with time_machine.travel("2027-01-02T08:00:00+07:00", tick=False):
         assert "ĐÃ HẾT HẠN" in client.get(f"/verify/{certificate.token}").content.decode()
+
+
+def test_audit_pages_in_english(auditor_user):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(auditor_user)
+    client.post("/i18n/setlang/", {"language": "en"})
+    trail = client.get(reverse("web:audit-trail")).content.decode()
+    assert "Audit trail" in trail and "Verify the chain" in trail
+    certificates = client.get(reverse("web:audit-certificates")).content.decode()
+    assert "Print a commune" in certificates and "Print all" in certificates
