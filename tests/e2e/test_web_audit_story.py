@@ -59,6 +59,11 @@ def part_one_end_state():
     household.head = person
     household.save(update_fields=["head"])
     CaseFactory(person=person, approved=True, category="5.5c", decision_number="15/QĐ-UBND")
+    # A faulty record for the consistency report: a death written without closing the case.
+    spouse = make_person(household, full_name="Lê Thị Hoa", sex="female", relation_to_head="spouse",
+                         date_of_birth=date(1941, 7, 1), vital_status="deceased",
+                         date_of_death=date(2026, 1, 15))  # fmt: skip
+    CaseFactory(person=spouse, approved=True, category="5.5c")
     make_user("canbo_xa", "social_worker", [OWN_COMMUNE])
     return person
 
@@ -158,5 +163,9 @@ def test_auditor_story(live_server, auditor_page, phone_page, settings):
 
     # The consistency report.
     page.locator("nav").get_by_role("link", name="Rà soát trục lợi", exact=True).click()
-    assert "Tóm tắt" in page.inner_text("main")
+    page.wait_for_selector("#findings")
+    assert "Người đã mất còn hồ sơ đang mở" in page.inner_text("#findings ~ div")
+    assert "Lê Thị Hoa" not in page.inner_text("main")  # codes only
     check_screen(page, "62-ra-soat-truc-loi")
+    page.locator("#findings ~ div").get_by_role("link", name="Hồ sơ").first.click()
+    assert "Đang hưởng" in page.inner_text("main h1")
