@@ -28,7 +28,7 @@ _CONTEXT = "certificates.batch_print_pdf"
 
 
 def prints_dir() -> Path:
-    return Path(getattr(settings, "REGISTRY_PRINTS_DIR", settings.VAR_DIR / "prints"))
+    return Path(settings.REGISTRY_PRINTS_DIR)
 
 
 def _path(job_id: int) -> Path:
