@@ -268,6 +268,19 @@ def test_chain_check_says_intact_with_count_and_head(auditor_client, auditor_use
     assert "<html" not in html  # the fragment htmx swaps in
 
 
+def test_chain_check_while_one_runs_follows_the_running_one(auditor_client, auditor_user):
+    auditor_client.post(reverse("web:audit-chain-verify"))
+    job = Job.objects.get(kind="audit_chain_verify")
+    Job.objects.filter(pk=job.pk).update(
+        status="running", finished_at=None, result=None, progress_done=5000, progress_total=9000
+    )
+    again = auditor_client.post(reverse("web:audit-chain-verify"), HTTP_HX_REQUEST="true")
+    html = again.content.decode()
+    assert Job.objects.filter(kind="audit_chain_verify").count() == 1
+    assert 'hx-trigger="every 1s"' in html and "5000/9000" in html
+    assert reverse("web:audit-chain-job", args=[job.pk]) in html
+
+
 def test_tampered_chain_names_the_broken_event(auditor_client, auditor_user):
     issue_case_certificate(auditor_user, approved_case())
     event = AuditEvent.objects.filter(action="certificate.issued").get()
