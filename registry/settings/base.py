@@ -376,3 +376,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Backups (manage.py backup / restore): 32 random bytes, base64; kept apart from the archives.
 REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")
+# webaudit: a commune's batch print (a background job) leaves its PDF here, encrypted, for the
+# one who started it to download; on several application servers, a directory they all share.
+REGISTRY_PRINTS_DIR = Path(os.environ.get("REGISTRY_PRINTS_DIR", VAR_DIR / "prints"))
