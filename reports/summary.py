@@ -16,6 +16,7 @@ from registry.access import ensure_commune_access, user_commune_codes
 from registry.exceptions import NotFound
 from registry.models import Commune
 from reports import money, selectors
+from reports.cache import summary_cached
 from reports.period import Period
 from reports.suppression import suppress_complementary
 
@@ -215,8 +216,16 @@ def report_summary_build(
     total per province. `exact_small_numbers` defaults to the user's permission."""
     if exact_small_numbers is None:
         exact_small_numbers = user.has_perm(EXACT_SMALL_NUMBERS_PERMISSION)
-    generated_at: datetime = timezone.now()
     codes = report_scope(user=user, commune=commune, province=province, communes=communes)
+    return summary_cached(
+        codes=codes, period=period, exact=exact_small_numbers, with_amounts=with_amounts,
+        compute=lambda: _compute(codes, period, exact_small_numbers, with_amounts),
+    )  # fmt: skip
+
+
+def _compute(codes, period: Period, exact_small_numbers: bool, with_amounts: bool) -> dict:
+    """The summary for these communes (None: every commune holding data), uncached."""
+    generated_at: datetime = timezone.now()
     counts, by_category = _raw(codes, period)
     previous = period.previous()
     before = selectors.households_counts(codes, previous)

@@ -376,3 +376,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Backups (manage.py backup / restore): 32 random bytes, base64; kept apart from the archives.
 REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")
+# reports: the summary is served from the cache while the audit chain head has not moved since
+# it was computed (every write audits: reports/cache.py), for at most this many seconds; 0 = off.
+REGISTRY_REPORT_CACHE_SECONDS = int(os.environ.get("REGISTRY_REPORT_CACHE_SECONDS", "0"))
