@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_WIDTH = 190
+WIDTH = 720
+LABEL_WIDTH = 270
 VALUE_WIDTH = 90
 BAR_HEIGHT = 22
 GAP = 8
@@ -37,6 +37,7 @@ class Series:
     name: str
     values: list[Decimal | None]
     kind: str
+    shown: list[str]  # each value as printed in the table beside the chart
 
 
 def _svg(chart_id: str, title: str, width: int, height: int, body: list[str]) -> SafeString:
@@ -94,7 +95,7 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, maximum=None) -> Sa
 
 def line_chart(chart_id: str, title: str, years: list[str], series: list[Series]) -> SafeString:
     """Percentages over the years, one line (with its points and numbers) per series."""
-    height, left, right, bottom = 260, 48, 24, 36
+    height, left, right, bottom = 260, 56, 90, 36
     plot_h = height - TOP - bottom
     values = [v for s in series for v in s.values if v is not None]
     top = max([*values, Decimal(1)]) * Decimal("1.15")
@@ -114,18 +115,18 @@ def line_chart(chart_id: str, title: str, years: list[str], series: list[Series]
         )
     for s in series:
         points = []
-        for index, value in enumerate(s.values):
+        for index, (value, shown) in enumerate(zip(s.values, s.shown, strict=True)):
             if value is None:
                 continue
             x = left + index * step if len(years) > 1 else (WIDTH - left - right) / 2 + left
             y = TOP + plot_h - _scale(value, top) * plot_h
-            points.append((x, y, value))
+            points.append((x, y, shown))
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
             body.append(f'<polyline class="line {s.kind}" points="{path}"/>')
-        for x, y, value in points:
+        for x, y, shown in points:
             body.append(f'<circle class="point {s.kind}" cx="{x:.1f}" cy="{y:.1f}" r="4"/>')
             body.append(
-                f'<text class="chart-value" x="{x + 6:.1f}" y="{y - 6:.1f}">{value} %</text>'
+                f'<text class="chart-value" x="{x + 6:.1f}" y="{y - 6:.1f}">{escape(shown)}</text>'
             )
     return _svg(chart_id, title, WIDTH, height, body)

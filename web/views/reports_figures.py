@@ -81,9 +81,19 @@ def poverty_trend(trend: list[dict], chart_id: str) -> dict:
         chart_id,
         title,
         [str(year["year"]) for year in trend],
-        [
-            Series(_("Hộ nghèo"), [y["poverty_rate"] for y in trend], "poor"),
-            Series(_("Hộ cận nghèo"), [y["near_poverty_rate"] for y in trend], "near-poor"),
+        [  # fmt: skip
+            Series(
+                _("Hộ nghèo"),
+                [y["poverty_rate"] for y in trend],
+                "poor",
+                [percent(y["poverty_rate"]) for y in trend],
+            ),
+            Series(
+                _("Hộ cận nghèo"),
+                [y["near_poverty_rate"] for y in trend],
+                "near-poor",
+                [percent(y["near_poverty_rate"]) for y in trend],
+            ),
         ],
     )
     return {"lines": lines, "chart": chart, "title": title}
