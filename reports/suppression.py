@@ -8,15 +8,18 @@ hidden cell is exactly derivable unless it lies on a cycle of hidden cells (a ch
 around a cycle keeps every published sum). So, in a province where any row has a masked HIV
 cell (the "masked rows"):
 
-1. in every masked row and in the province row, both HIV categories and one more category —
-   the non-HIV category with the most persons in the province, the same for every row — are
-   hidden: the hidden cells form a complete bipartite graph K(n, 3), n ≥ 2, every edge of
-   which lies on a cycle;
+1. in every masked row and in the province row, both HIV categories and one more category,
+   always the same (5.5c, persons aged 80 or more without a pension: the largest category of
+   the programme nationwide) are hidden: the hidden cells form a complete bipartite graph
+   K(n, 3), n ≥ 2, every edge of which lies on a cycle. The complement is fixed rather than
+   chosen from the figures so that two reports over different communes (the page lets one
+   choose) hide the same cells of a commune and cannot be combined;
 2. where the hidden cells of a row add up to nothing (its total minus its shown categories is
    0, so every hidden cell would read 0), that row's programme total and health-insurance count
    are hidden too, and so are the province's: the total column then holds two hidden cells,
    each on a cycle through the province row.
 
+A commune's hidden cells depend only on its own figures, whatever else the report covers.
 Totals stay published everywhere else, so the headline figures survive in most communes.
 """
 
@@ -28,6 +31,8 @@ from beneficiaries.models import CATEGORIES_BY_PROGRAMME
 
 # Shown in place of a count hidden only so that a small one cannot be derived (it is not small).
 HIDDEN_LABEL = _("ẩn")
+# Hidden with the HIV categories (Decree 20/2021 Art. 5(5)(c)); see rule 1 above.
+COMPLEMENT_CATEGORY = "5.5c"
 
 
 def _hiv_programme(categories: frozenset[str]) -> str:
@@ -42,13 +47,6 @@ def _has_masked(row: dict, categories: frozenset[str]) -> bool:
     return any(
         item["suppressed"] and item["category"] in categories for item in row["persons_by_category"]
     )
-
-
-def _complement(province: dict, programme: str, categories: frozenset[str]) -> str | None:
-    """The non-HIV category with the most persons in the province (the first on a tie)."""
-    others = [i for i in _items(province, programme) if i["category"] not in categories]
-    best = max(others, key=lambda i: i["persons"] or 0, default=None)
-    return best["category"] if best else None
 
 
 def _hide_cells(row: dict, programme: str, hidden: set[str]) -> None:
@@ -80,10 +78,9 @@ def suppress_complementary(report: dict, categories: frozenset[str]) -> None:
         masked = [r for r in communes if _has_masked(r, categories)]
         if not masked and not _has_masked(province, categories):
             continue
-        complement = _complement(province, programme, categories)
         rows = [province, *masked]
         for row in rows:
-            _hide_cells(row, programme, set(categories) | {complement})
+            _hide_cells(row, programme, set(categories) | {COMPLEMENT_CATEGORY})
         empty = [row for row in rows if _hidden_sum(row, programme) == 0]
         for row in [province, *empty] if empty else []:
             _hide_total(row, programme)

@@ -66,9 +66,8 @@ def test_small_hiv_counts_are_hidden_from_everyone_but_auditors(population):
     }  # fmt: skip
     assert _category(a, "5.3")["display"] == "< 5"  # none at all looks the same as a few
     # Complementary suppression (reports/suppression.py): commune B's 5.8 (none) is masked, so
-    # its 5.3 (five) is hidden as well as the province's largest other category (5.5c, tied
-    # with 5.6 at one, the first wins), so that no total minus the shown categories gives a
-    # masked count away. The programme totals stay.
+    # its 5.3 (five) is hidden, and so is the fixed complement 5.5c in the masked rows, so
+    # that no total minus the shown categories gives a masked count away. Totals stay.
     assert _category(b, "5.3") == {
         "programme": "social_assistance", "category": "5.3", "persons": None, "display": "ẩn",
         "suppressed": True,

@@ -92,10 +92,11 @@ def test_social_worker_sees_their_commune_with_the_summarys_numbers(web_client, 
     assert [c["code"] for c in report["communes"]] == [OWN_COMMUNE]
     lines = dict(tuple(r) for r in _cells(response, "beneficiaries-1")[1:])
     assert lines["Diện 5.8"] == "< 5"  # three persons with HIV
-    # 9 − 6 would give the three away: the largest other category is hidden too.
+    # 9 − 6 would give the three away: 5.5c (the fixed complement) is hidden too.
     assert lines["Trợ giúp xã hội"] == str(row["persons_by_programme"]["social_assistance"])
     assert lines["Trợ giúp xã hội"] == "9"
-    assert lines["Diện 5.6"] == "ẩn" and _category(row, "5.6")["persons"] is None
+    assert lines["Diện 5.6"] == str(_category(row, "5.6")["persons"]) == "6"
+    assert lines["Diện 5.5c"] == "ẩn" and _category(row, "5.5c")["persons"] is None
     trend = _cells(response, "trend-heading")[1:]
     assert trend == [
         ["2025", "2", "2", "100,00 %", "0", "0,00 %"],
@@ -127,8 +128,8 @@ def test_auditor_sees_every_commune_masked_as_in_the_workbook(web_client, popula
     assert response.status_code == 200
     lines = dict(tuple(r) for r in _cells(response, "beneficiaries-1")[1:])
     assert lines["Diện 5.8"] == "< 5"  # auditors too: the page is what gets printed
-    assert lines["Diện 5.6"] == "ẩn"
-    assert lines["Trợ giúp xã hội"] == "16"
+    assert lines["Diện 5.6"] == "13" and lines["Diện 5.5c"] == "ẩn"
+    assert lines["Trợ giúp xã hội"] == "ẩn"  # the other commune has 5.6 only: 7 − 7 = 0
     cashless = _cells(response, "cashless-1")[1:]
     assert [c[0] for c in cashless] == [
         f"{c} ({OWN_COMMUNE})" for c in [cashless[0][0].split(" (")[0]]
@@ -157,7 +158,8 @@ def test_the_workbook_downloads_with_the_same_masking(sw_client, population):
     header = rows[4]
     commune = next(r for r in rows if r and r[0] == OWN_COMMUNE)
     assert commune[header.index("Diện 5.8")] == "< 5"
-    assert commune[header.index("Diện 5.6")] == "ẩn"
+    assert commune[header.index("Diện 5.5c")] == "ẩn"
+    assert commune[header.index("Diện 5.6")] == 6
     assert commune[header.index("Trợ giúp xã hội")] == 9
 
 
