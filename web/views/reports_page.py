@@ -60,12 +60,9 @@ class ReportForm(forms.Form):
 
 
 def _form(request) -> ReportForm:
-    data = request.GET if "year" in request.GET else None
-    initial = {"year": timezone.localdate().year}
-    form = ReportForm(data, initial=initial, user=request.user)
-    if data is None:
-        form = ReportForm({"year": initial["year"]}, user=request.user)
-    return form
+    """The query's choice; without one, this year's report for every commune of the user."""
+    data = request.GET if "year" in request.GET else {"year": timezone.localdate().year}
+    return ReportForm(data, user=request.user)
 
 
 def _build(request, form: ReportForm):
