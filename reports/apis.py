@@ -91,9 +91,12 @@ class FiguresOutput(serializers.Serializer):
     entering_poverty = serializers.IntegerField()
     leaving_poverty = serializers.IntegerField()
     poor_not_reassessed = serializers.IntegerField()
-    persons_by_programme = serializers.DictField(child=serializers.IntegerField())
+    persons_by_programme = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="null khi bị ẩn để không suy ra được số nhỏ (xem suppressed_figures).",
+    )
     persons_by_category = CategoryCountOutput(many=True)
-    health_insurance_entitled = serializers.IntegerField()
+    health_insurance_entitled = serializers.IntegerField(allow_null=True)
     meritorious_persons = serializers.IntegerField()
     meritorious_households = serializers.IntegerField()
     meritorious_households_poor = serializers.IntegerField()
@@ -105,6 +108,13 @@ class FiguresOutput(serializers.Serializer):
     cashless_share = _rate()
     eligible_paid_share = _rate()
     targets = TargetOutput(many=True)
+    suppressed_figures = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Số bị ẩn (null) để không trừ ra được số nhỏ diện 5.3, 5.8, ví dụ "
+            "persons_by_programme.social_assistance, health_insurance_entitled."
+        ),
+    )
 
 
 class CommuneFiguresOutput(FiguresOutput):

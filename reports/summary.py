@@ -16,7 +16,9 @@ from registry.access import ensure_commune_access, user_commune_codes
 from registry.exceptions import NotFound
 from registry.models import Commune
 from reports import money, selectors
+from reports.cache import summary_cached
 from reports.period import Period
+from reports.suppression import suppress_complementary
 
 # Counts of the HIV categories (Decree 20/2021 Art. 5(3) and 5(8)) below this are shown as
 # "< 5": HIV status never appears on anything posted (docs/reports.md, "Small numbers").
@@ -53,12 +55,22 @@ def small_number(count: int, *, category: str, exact: bool) -> dict:
     }
 
 
-def report_scope(*, user, commune: str | None = None, province: str | None = None):
+def report_scope(
+    *, user, commune: str | None = None, province: str | None = None, communes=None
+) -> set[str] | None:
     """The communes the report covers: None for every commune (auditors without a filter).
 
     A commune outside the user's, or one that does not exist, is 404 (existence never shown).
+    `communes` (a set of codes, the reports page's choice) is checked code by code.
     """
     codes = user_commune_codes(user)
+    if communes:
+        chosen = set(communes)
+        if Commune.objects.filter(code__in=chosen).count() != len(chosen):
+            raise NotFound()
+        for code in sorted(chosen):
+            ensure_commune_access(user, code)
+        return chosen
     if commune:
         if not Commune.objects.filter(code=commune).exists():
             raise NotFound()
@@ -192,19 +204,28 @@ def _shape(row: _Row, *, exact: bool) -> dict:
         "cashless_share": cashless,
         "eligible_paid_share": paid_share,
         "targets": _targets(row, poverty_rate),
+        "suppressed_figures": [],  # filled by reports/suppression.py
     }  # fmt: skip
 
 
 def report_summary_build(
     *, user, period: Period, commune: str | None = None, province: str | None = None,
-    exact_small_numbers: bool | None = None, with_amounts: bool = True,
+    communes=None, exact_small_numbers: bool | None = None, with_amounts: bool = True,
 ) -> dict:  # fmt: skip
     """The summary for the user's communes (or the one asked), one row per commune and one
     total per province. `exact_small_numbers` defaults to the user's permission."""
     if exact_small_numbers is None:
         exact_small_numbers = user.has_perm(EXACT_SMALL_NUMBERS_PERMISSION)
+    codes = report_scope(user=user, commune=commune, province=province, communes=communes)
+    return summary_cached(
+        codes=codes, period=period, exact=exact_small_numbers, with_amounts=with_amounts,
+        compute=lambda: _compute(codes, period, exact_small_numbers, with_amounts),
+    )  # fmt: skip
+
+
+def _compute(codes, period: Period, exact_small_numbers: bool, with_amounts: bool) -> dict:
+    """The summary for these communes (None: every commune holding data), uncached."""
     generated_at: datetime = timezone.now()
-    codes = report_scope(user=user, commune=commune, province=province)
     counts, by_category = _raw(codes, period)
     previous = period.previous()
     before = selectors.households_counts(codes, previous)
@@ -251,7 +272,7 @@ def report_summary_build(
                 **_shape(total, exact=exact_small_numbers),
             }  # fmt: skip
         )
-    return {
+    report = {
         "year": period.year,
         "month": period.month,
         "previous_year": previous.year,
@@ -270,3 +291,6 @@ def report_summary_build(
             for c, r in rows
         ],
     }
+    if not exact_small_numbers:
+        suppress_complementary(report, SMALL_NUMBER_CATEGORIES)
+    return report

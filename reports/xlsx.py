@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from beneficiaries.models import CATEGORIES_BY_PROGRAMME, Programme
+from reports.suppression import HIDDEN_LABEL
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +31,13 @@ def _text(value):
 def _number(value):
     if value is None:
         return _("Chưa có số liệu")
+    return value
+
+
+def _count(row: dict, figure: str, value):
+    """A count, or the hidden label when complementary suppression hid it."""
+    if value is None and figure in row.get("suppressed_figures", ()):
+        return str(HIDDEN_LABEL)
     return value
 
 
@@ -60,8 +68,12 @@ def _sheets() -> list[tuple[str, list[Column]]]:
         (_("Hộ thoát nghèo"), lambda r: r["leaving_poverty"]),
         (_("Hộ nghèo năm trước chưa rà soát lại"), lambda r: r["poor_not_reassessed"]),
     ]
-    beneficiaries: list[Column] = [
-        (_programme_label(p), lambda r, p=p: r["persons_by_programme"][p]) for p in Programme.values
+    beneficiaries: list[Column] = [  # fmt: skip
+        (
+            _programme_label(p),
+            lambda r, p=p: _count(r, f"persons_by_programme.{p}", r["persons_by_programme"][p]),
+        )
+        for p in Programme.values
     ]
     for programme in Programme.values:
         for category in CATEGORIES_BY_PROGRAMME[programme]:
@@ -76,8 +88,11 @@ def _sheets() -> list[tuple[str, list[Column]]]:
         (_("Hộ có người có công"), lambda r: r["meritorious_households"]),
         (_("Trong đó hộ nghèo"), lambda r: r["meritorious_households_poor"]),
     ]
-    insurance: list[Column] = [
-        (_("Đối tượng được cấp thẻ BHYT"), lambda r: r["health_insurance_entitled"]),
+    insurance: list[Column] = [  # fmt: skip
+        (
+            _("Đối tượng được cấp thẻ BHYT"),
+            lambda r: _count(r, "health_insurance_entitled", r["health_insurance_entitled"]),
+        ),
     ]
     money: list[Column] = [
         (_("Phải trả: %(programme)s") % {"programme": _programme_label(p)},

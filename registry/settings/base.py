@@ -379,3 +379,6 @@ REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")
 # webaudit: a commune's batch print (a background job) leaves its PDF here, encrypted, for the
 # one who started it to download; on several application servers, a directory they all share.
 REGISTRY_PRINTS_DIR = Path(os.environ.get("REGISTRY_PRINTS_DIR", VAR_DIR / "prints"))
+# reports: the summary is served from the cache while the audit chain head has not moved since
+# it was computed (every write audits: reports/cache.py), for at most this many seconds; 0 = off.
+REGISTRY_REPORT_CACHE_SECONDS = int(os.environ.get("REGISTRY_REPORT_CACHE_SECONDS", "0"))

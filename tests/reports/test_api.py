@@ -65,13 +65,19 @@ def test_small_hiv_counts_are_hidden_from_everyone_but_auditors(population):
         "display": "< 5", "suppressed": True,
     }  # fmt: skip
     assert _category(a, "5.3")["display"] == "< 5"  # none at all looks the same as a few
+    # Complementary suppression (reports/suppression.py): commune B's 5.8 (none) is masked, so
+    # its 5.3 (five) is hidden, and so is the fixed complement 5.5c in the masked rows, so
+    # that no total minus the shown categories gives a masked count away. Totals stay.
     assert _category(b, "5.3") == {
-        "programme": "social_assistance", "category": "5.3", "persons": 5, "display": "5",
-        "suppressed": False,
+        "programme": "social_assistance", "category": "5.3", "persons": None, "display": "ẩn",
+        "suppressed": True,
     }  # fmt: skip
+    assert _category(a, "5.5c")["display"] == "ẩn"
+    assert "persons_by_category.5.5c" in a["suppressed_figures"]
+    assert a["persons_by_programme"]["social_assistance"] == 4
     # Every other count stays exact, small or not.
-    assert _category(a, "5.5c") == {
-        "programme": "social_assistance", "category": "5.5c", "persons": 1, "display": "1",
+    assert _category(a, "5.6") == {
+        "programme": "social_assistance", "category": "5.6", "persons": 1, "display": "1",
         "suppressed": False,
     }  # fmt: skip
     assert _category(body["provinces"][0], "5.8")["display"] == "< 5"
@@ -149,9 +155,9 @@ def test_the_workbook_has_one_sheet_per_group_and_never_shows_a_small_hiv_count(
         "Người có công với cách mạng", "Trợ giúp xã hội", "Trợ cấp hưu trí xã hội",
     )  # fmt: skip
     province, a, b = beneficiaries[5:8]
-    assert (province[col_53], province[col_58]) == (5, "< 5")
+    assert (province[col_53], province[col_58]) == ("ẩn", "< 5")  # complementary suppression
     assert (a[col_53], a[col_58]) == ("< 5", "< 5")
-    assert (b[col_53], b[col_58]) == (5, "< 5")
+    assert (b[col_53], b[col_58]) == ("ẩn", "< 5")
     assert a[2:5] == (2, 4, 1)
 
     money = sheets["Kinh phí"]
