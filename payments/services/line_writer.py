@@ -15,12 +15,16 @@ from django.db import connection
 
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentLine
 from payments.services.generation import CHUNK, NewLine
+from registry.crypto import encrypt
 
+# Per line; the batch, period and initial state are the same on every line of a batch, so they
+# are written once as literals of the statement instead of being bound 600,000 times.
 _COLUMNS = (
-    "batch_id", "case_id", "person_id", "commune_id", "period", "claimed", "programme",
-    "category", "amount", "arrears", "channel", "bank_bin", "account_number", "account_name",
-    "end_to_end_id", "status", "failure_reason", "reversed", "one_off", "one_off_entitlement_id",
+    "case_id", "person_id", "commune_id", "programme", "category", "amount", "arrears",
+    "channel", "bank_bin", "account_number", "account_name", "end_to_end_id", "one_off",
+    "one_off_entitlement_id",
 )  # fmt: skip
+_CONSTANT_COLUMNS = ("batch_id", "period", "claimed", "status", "failure_reason", "reversed")
 
 
 class LineWriter:
@@ -28,14 +32,18 @@ class LineWriter:
         self.batch = batch
         self.rows: list[tuple] = []
         self.arrears: list[tuple[int, list]] = []  # (case id, earlier months)
-        self.number_field = PaymentLine._meta.get_field("account_number")
-        self.name_field = PaymentLine._meta.get_field("account_name")
-        self.period = connection.ops.adapt_datefield_value(batch.period)
+        self.number_context = PaymentLine._meta.get_field("account_number").context
+        self.name_context = PaymentLine._meta.get_field("account_name").context
         quote = connection.ops.quote_name
+        true, false = ("TRUE", "FALSE") if connection.vendor == "postgresql" else ("1", "0")
+        constants = (
+            str(int(batch.pk)), f"'{batch.period:%Y-%m-%d}'", true,
+            f"'{LineStatus.PENDING.value}'", "''", false,
+        )  # fmt: skip
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(PaymentLine._meta.db_table),
-            ", ".join(quote(column) for column in _COLUMNS),
-            ", ".join(["%s"] * len(_COLUMNS)),
+            ", ".join(quote(column) for column in (*_CONSTANT_COLUMNS, *_COLUMNS)),
+            ", ".join((*constants, *["%s"] * len(_COLUMNS))),
         )
 
     def __enter__(self) -> LineWriter:
@@ -47,12 +55,15 @@ class LineWriter:
             self._paid_months()
 
     def add(self, line: NewLine) -> None:
+        # crypto.encrypt is what EncryptedTextField.get_prep_value does with a str, minus the
+        # field's generic preparation (measurable over 600,000 lines).
+        number, name = line.account_number, line.account_name
         self.rows.append((
-            self.batch.pk, line.case_id, line.person_id, line.commune_id, self.period, True,
-            line.programme, line.category, _money(line.amount), _money(line.arrears),
-            line.channel, line.bank_bin, self.number_field.get_prep_value(line.account_number),
-            self.name_field.get_prep_value(line.account_name), line.end_to_end_id,
-            LineStatus.PENDING.value, "", False, _money(line.one_off), line.one_off_entitlement_id,
+            line.case_id, line.person_id, line.commune_id, line.programme, line.category,
+            _money(line.amount), _money(line.arrears), line.channel, line.bank_bin,
+            None if number is None else encrypt(str(number), context=self.number_context),
+            None if name is None else encrypt(str(name), context=self.name_context),
+            line.end_to_end_id, _money(line.one_off), line.one_off_entitlement_id,
         ))  # fmt: skip
         if len(line.months) > (1 if line.amount > 0 else 0):
             self.arrears.append((line.case_id, line.months))
@@ -93,5 +104,9 @@ class LineWriter:
         )
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1))
+_ONE = Decimal(1)
+
+
+def _money(value: Decimal) -> int:
+    # Whole đồng, bound as an integer (the column is numeric(14, 0)): no Decimal adapter per value.
+    return int(value.quantize(_ONE))
