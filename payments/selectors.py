@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from beneficiaries import selectors as registry_selectors
 from beneficiaries.models import OneOffEntitlement, Programme
-from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine
+from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine, PaymentRecovery
 from payments.services.common import MAX_PK, batch_visible_to
 from registry.access import user_commune_codes
 from registry.exceptions import NotFound
@@ -63,6 +64,39 @@ def payment_lines_list(*, batch: PaymentBatch, filters=None) -> QuerySet[Payment
     return lines.order_by("id")
 
 
+def payment_recoveries_list(*, user: User, filters=None) -> QuerySet[PaymentRecovery]:
+    """Recoveries of the user's communes (every commune for auditors), with what was deducted
+    (`deducted`) and what is still owed (`outstanding`)."""
+    deducted = Coalesce(
+        Sum("deductions__amount", filter=Q(deductions__active=True)),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=0),
+    )
+    recoveries = PaymentRecovery.objects.select_related("settled_by").annotate(deducted=deducted)
+    recoveries = recoveries.annotate(outstanding=F("amount") - F("settled_amount") - F("deducted"))
+    codes = user_commune_codes(user)
+    if codes is not None:
+        recoveries = recoveries.filter(commune_id__in=codes)
+    filters = filters or {}
+    if filters.get("status"):
+        recoveries = recoveries.filter(status=filters["status"])
+    if filters.get("commune"):
+        recoveries = recoveries.filter(commune_id=filters["commune"])
+    if str(filters.get("case", "")).isdigit():
+        recoveries = recoveries.filter(case_id=int(filters["case"]))
+    return recoveries.order_by("id")
+
+
+def payment_recovery_get(*, user: User, recovery_id) -> PaymentRecovery:
+    try:
+        pk = int(recovery_id)
+        if not 0 < pk <= MAX_PK:
+            raise ValueError
+        return payment_recoveries_list(user=user).get(pk=pk)
+    except (PaymentRecovery.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def _labels(batch: PaymentBatch) -> tuple[str, str]:
     communes = ", ".join(f"{c.code} {c.name}" for c in batch.communes.order_by("code"))
     programmes = sorted(set(batch.lines.values_list("programme", flat=True)))
@@ -76,14 +110,24 @@ def export_header(batch: PaymentBatch):
     commune_label, programme_label = _labels(batch)
     # pain.001's group header counts and sums the cashless lines before they are written: one
     # aggregate here keeps the exporter to a single streaming pass.
-    cashless = batch.lines.filter(channel__in=CASHLESS).aggregate(
-        count=Count("id"), amount=Sum("amount"), arrears=Sum("arrears"), one_off=Sum("one_off")
+    # A line a recovery takes off in full transfers nothing and is not in the file.
+    cashless = (
+        batch.lines.filter(channel__in=CASHLESS)
+        .exclude(deduction__gt=0, deduction=F("amount") + F("arrears") + F("one_off"))
+        .aggregate(
+            count=Count("id"),
+            amount=Sum("amount"),
+            arrears=Sum("arrears"),
+            one_off=Sum("one_off"),
+            deduction=Sum("deduction"),
+        )
     )
     return ExportHeader(
         line_count=cashless["count"],
         control_sum=sum(
             (cashless[key] or Decimal(0) for key in ("amount", "arrears", "one_off")), Decimal(0)
-        ),
+        )
+        - (cashless["deduction"] or Decimal(0)),
         batch_id=batch.pk,
         msg_id=batch.msg_id,
         created_at=batch.first_exported_at,
@@ -119,6 +163,7 @@ def export_lines(batch: PaymentBatch, *, chunk_size: int = 2000) -> Iterator:
             amount=line.amount,
             arrears=line.arrears,
             one_off=line.one_off,
+            deduction=line.deduction,
             channel=line.channel,
             bank_bin=line.bank_bin,
             bank_bic=_bic(line.bank_bin) if line.channel in CASHLESS else "",

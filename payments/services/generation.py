@@ -22,6 +22,7 @@ from beneficiaries.models import Case, CaseStatus, OneOffEntitlement
 from beneficiaries.selectors_entitlements import one_offs_payable
 from beneficiaries.services.oneoffs import PROGRAMME_OF_KIND
 from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
+from payments.services.deductions import outstanding_by_case, take
 from registry import crypto
 
 # Suspended and terminated cases can still be owed earlier months.
@@ -178,10 +179,13 @@ class NewLine:
     months: list[tuple[date, Decimal]]
     one_off: Decimal = Decimal(0)
     one_off_entitlement_id: int | None = None
+    # What the case's outstanding recoveries take off the line, and [(recovery id, part)].
+    deduction: Decimal = Decimal(0)
+    deductions: list | None = None
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears + self.one_off
+        return self.amount + self.arrears + self.one_off - self.deduction
 
 
 @dataclass
@@ -206,6 +210,7 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
     current = book.month(period)
     owed = _arrears(book, period, cases)
     accounts = _accounts(cases)
+    recoveries = outstanding_by_case(cases)
     prefix = f"{period:%Y%m}B{batch.pk}N"
     zero = Decimal(0)
     seq = 0
@@ -223,6 +228,9 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
             continue
         seq += 1
         account = accounts.get(row.person_id, CASH)
+        deduction, parts = zero, None
+        if case_id in recoveries:
+            deduction, parts = take(recoveries[case_id], amount + arrears)
         yield NewLine(
             case_id,
             row.person_id,
@@ -237,6 +245,8 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
             account.name,
             f"{prefix}{seq:07d}",
             months,
+            deduction=deduction,
+            deductions=parts or None,
         )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import connection
 
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentLine
+from payments.services.deductions import deductions_write
 from payments.services.generation import CHUNK, NewLine
 from registry.crypto import encrypt
 
@@ -22,7 +23,7 @@ from registry.crypto import encrypt
 _COLUMNS = (
     "case_id", "person_id", "commune_id", "programme", "category", "amount", "arrears",
     "channel", "bank_bin", "account_number", "account_name", "end_to_end_id", "one_off",
-    "one_off_entitlement_id",
+    "one_off_entitlement_id", "deduction",
 )  # fmt: skip
 _CONSTANT_COLUMNS = ("batch_id", "period", "claimed", "status", "failure_reason", "reversed")
 
@@ -32,6 +33,7 @@ class LineWriter:
         self.batch = batch
         self.rows: list[tuple] = []
         self.arrears: list[tuple[int, list]] = []  # (case id, earlier months)
+        self.deductions: list[tuple[int, list]] = []  # (case id, [(recovery id, part)])
         self.number_context = PaymentLine._meta.get_field("account_number").context
         self.name_context = PaymentLine._meta.get_field("account_name").context
         quote = connection.ops.quote_name
@@ -53,6 +55,7 @@ class LineWriter:
         if exc_type is None:
             self.flush()
             self._paid_months()
+            self._deductions()
 
     def add(self, line: NewLine) -> None:
         # crypto.encrypt is what EncryptedTextField.get_prep_value does with a str, minus the
@@ -64,7 +67,10 @@ class LineWriter:
             None if number is None else encrypt(str(number), context=self.number_context),
             None if name is None else encrypt(str(name), context=self.name_context),
             line.end_to_end_id, _money(line.one_off), line.one_off_entitlement_id,
+            _money(line.deduction),
         ))  # fmt: skip
+        if line.deductions:
+            self.deductions.append((line.case_id, line.deductions))
         if len(line.months) > (1 if line.amount > 0 else 0):
             self.arrears.append((line.case_id, line.months))
         if len(self.rows) >= CHUNK:
@@ -88,11 +94,7 @@ class LineWriter:
             )
         if not self.arrears:
             return
-        line_of = dict(
-            PaymentLine.objects.filter(batch=self.batch, case__isnull=False).values_list(
-                "case_id", "id"
-            )
-        )
+        line_of = self._line_of([case_id for case_id, _months in self.arrears])
         PaidMonth.objects.bulk_create(
             [
                 PaidMonth(line_id=line_of[case_id], case_id=case_id, month=month, amount=amount)
@@ -102,6 +104,22 @@ class LineWriter:
             ],
             batch_size=CHUNK,
         )
+
+    def _line_of(self, case_ids: list[int]) -> dict[int, int]:
+        """Case id → its line in this batch, for the few cases with arrears or deductions."""
+        found: dict[int, int] = {}
+        for start in range(0, len(case_ids), 900):
+            found.update(
+                PaymentLine.objects.filter(
+                    batch=self.batch, case_id__in=case_ids[start : start + 900]
+                ).values_list("case_id", "id")
+            )
+        return found
+
+    def _deductions(self) -> None:
+        if self.deductions:
+            line_of = self._line_of([case_id for case_id, _parts in self.deductions])
+            deductions_write(line_of, self.deductions)
 
 
 _ONE = Decimal(1)
