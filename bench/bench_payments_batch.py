@@ -90,9 +90,9 @@ def fill(n: int) -> None:
 INSERT_SELECT = """
 INSERT INTO payments_paymentline (batch_id, case_id, person_id, commune_id, period, claimed,
     programme, category, amount, arrears, channel, bank_bin, end_to_end_id, status,
-    failure_reason, reversed, one_off)
+    failure_reason, reversed, one_off, deduction)
 SELECT %s, c.id, c.person_id, c.commune_id, %s, %s, c.programme, c.category, 500000, 0,
-    'cash', '', 'X' || c.id, 'pending', '', %s, 0
+    'cash', '', 'X' || c.id, 'pending', '', %s, 0, 0
 FROM beneficiaries_case c
 """
 

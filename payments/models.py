@@ -171,7 +171,10 @@ class PaymentLine(models.Model):
     paid_at = models.DateField(null=True, blank=True)
     reversed = models.BooleanField(default=False)
     # Outstanding recoveries of the case taken off this line (RecoveryDeduction rows say which).
-    deduction = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0))
+    # db_default: rows written by raw INSERTs that predate the column (benches) still get 0.
+    deduction = models.DecimalField(
+        max_digits=14, decimal_places=0, default=Decimal(0), db_default=Decimal(0)
+    )
 
     class Meta:
         ordering = ["batch", "id"]
