@@ -3,6 +3,7 @@ same rows measured in the same run.
 
     .venv/bin/python bench/bench_exports.py                  # 20,000 lines
     .venv/bin/python bench/bench_exports.py --lines 600000   # the figure (minutes)
+    .venv/bin/python bench/bench_exports.py --formats xlsx,cash_xlsx
 
 Each measurement runs in a forked child process so that its peak RSS (`ru_maxrss`) is its own;
 the child streams the exporter's chunks into a SHA-256, as the export view does, and never keeps
@@ -210,6 +211,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--formats", help="comma-separated, e.g. xlsx,cash_xlsx (default: all)")
     args = parser.parse_args()
     count = args.lines
     cash, cashless = frozenset({"cash"}), frozenset({"bank", "ewallet"})
@@ -220,6 +222,8 @@ def main() -> int:
         "pain001": lambda n: bare_xml(n, cashless),
         "vcb_bulk": lambda n: bare_csv(n, cashless),
     }
+    if args.formats:
+        formats = {key: formats[key] for key in args.formats.split(",")}
     print(
         f"# {count} lines (a tenth cash, a tenth e-wallet); load average {os.getloadavg()[0]:.1f}"
     )

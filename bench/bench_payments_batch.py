@@ -17,6 +17,7 @@ Output: `name value unit limit ratio`; the exit status is 1 when a figure is ove
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
@@ -89,9 +90,9 @@ def fill(n: int) -> None:
 INSERT_SELECT = """
 INSERT INTO payments_paymentline (batch_id, case_id, person_id, commune_id, period, claimed,
     programme, category, amount, arrears, channel, bank_bin, end_to_end_id, status,
-    failure_reason, reversed, one_off)
+    failure_reason, reversed, one_off, deduction)
 SELECT %s, c.id, c.person_id, c.commune_id, %s, %s, c.programme, c.category, 500000, 0,
-    'cash', '', 'X' || c.id, 'pending', '', %s, 0
+    'cash', '', 'X' || c.id, 'pending', '', %s, 0, 0
 FROM beneficiaries_case c
 """
 
@@ -112,18 +113,20 @@ def main() -> int:
         fill(args.cases)
         actor = User.objects.create(username="bench", is_superuser=True)
 
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         batch = services.payment_batch_generate(
             actor=actor, period=f"{PERIOD:%Y-%m}", commune_codes=[COMMUNE]
         )
         generate = time.perf_counter() - started
+        generate_cpu = time.process_time() - started_cpu
 
         from beneficiaries.entitlements import entitlements_for_month
         from payments.services.generation import payable_cases
 
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         entitlements_for_month(payable_cases(date(2026, 8, 1), [COMMUNE]), date(2026, 8, 1))
         entitlements = time.perf_counter() - started
+        entitlements_cpu = time.process_time() - started_cpu
 
         reference = PaymentBatch.objects.create(period=date(2026, 8, 1), created_by=actor)
         started = time.perf_counter()
@@ -136,9 +139,13 @@ def main() -> int:
         print(f"backend: {connection.vendor}; cases {args.cases:,}; lines {batch.line_count:,}; "
               f"reference lines {inserted:,}; cashless {batch.cashless_count:,}")  # fmt: skip
         print("name value unit limit ratio")
+        print(f"# load average {os.getloadavg()[0]:.1f} (2 cores): wall figures move with it")
         print(f"payment_batch_generate {generate:.2f} s {limit:.2f} {generate / limit:.2f}")
+        print(f"payment_batch_generate_cpu {generate_cpu:.2f} cpu-s {limit:.2f} "
+              f"{generate_cpu / limit:.2f}")  # fmt: skip
         print(f"insert_select_same_lines {insert_select:.2f} s - -")
         print(f"entitlements_for_month_same_cases {entitlements:.2f} s - -")
+        print(f"entitlements_for_month_same_cases_cpu {entitlements_cpu:.2f} cpu-s - -")
         print(f"generate_vs_insert_select {generate / insert_select:.1f} x - -")
         print(f"per_line {generate / max(batch.line_count, 1) * 1e6:.1f} us - -")
         ok = batch.line_count == args.cases == inserted and generate <= limit

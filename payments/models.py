@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Case, OneOffEntitlement, Person
@@ -170,6 +170,11 @@ class PaymentLine(models.Model):
     failure_reason = models.CharField(max_length=140, blank=True, default="")
     paid_at = models.DateField(null=True, blank=True)
     reversed = models.BooleanField(default=False)
+    # Outstanding recoveries of the case taken off this line (RecoveryDeduction rows say which).
+    # db_default: rows written by raw INSERTs that predate the column (benches) still get 0.
+    deduction = models.DecimalField(
+        max_digits=14, decimal_places=0, default=Decimal(0), db_default=Decimal(0)
+    )
 
     class Meta:
         ordering = ["batch", "id"]
@@ -188,6 +193,12 @@ class PaymentLine(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="payline_amount_gte_0"),
             models.CheckConstraint(condition=Q(arrears__gte=0), name="payline_arrears_gte_0"),
             models.CheckConstraint(condition=Q(one_off__gte=0), name="payline_one_off_gte_0"),
+            # A deduction never makes a line negative.
+            models.CheckConstraint(
+                condition=Q(deduction__gte=0)
+                & Q(deduction__lte=F("amount") + F("arrears") + F("one_off")),
+                name="payline_deduction_within_line",
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0) | Q(arrears__gt=0) | Q(one_off__gt=0),
                 name="payline_pays_something_v2",
@@ -210,7 +221,8 @@ class PaymentLine(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears + self.one_off
+        """What is transferred: the amounts less what a recovery takes off."""
+        return self.amount + self.arrears + self.one_off - self.deduction
 
 
 class PaidMonth(models.Model):
@@ -246,6 +258,8 @@ class RecoveryStatus(models.TextChoices):
     OPEN = "open", _("Chờ thu hồi")
     RECOVERED = "recovered", _("Đã thu hồi")
     WAIVED = "waived", _("Miễn thu hồi")
+    # Taken in full off later lines of the case (a line that fails gives its part back).
+    DEDUCTED = "deducted", _("Đã khấu trừ vào kỳ sau")
 
 
 class PaymentRecovery(models.Model):
@@ -270,6 +284,11 @@ class PaymentRecovery(models.Model):
     )
     settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Settled by an officer (repaid in cash, or waived by a decision): how much, why, which act.
+    settled_amount = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0))
+    settled_as = models.CharField(max_length=9, blank=True, default="")  # recovered | waived
+    settled_reason = EncryptedTextField(max_length=500)  # may name the family: encrypted
+    decision_reference = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -278,7 +297,39 @@ class PaymentRecovery(models.Model):
         indexes = [models.Index(fields=["commune", "status"], name="payrecovery_commune_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payrecovery_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(settled_amount__gte=0) & Q(settled_amount__lte=F("amount")),
+                name="payrecovery_settled_within_amount",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.amount}"
+
+
+class RecoveryDeduction(models.Model):
+    """Part of a recovery taken off one later line of the same case.
+
+    `active` is cleared when the line fails or its batch is cancelled (the part is owed again);
+    a regenerated draft deletes its lines' deductions. The recovery's outstanding amount is its
+    amount less the active deductions and what was settled, so nothing is deducted twice.
+    """
+
+    recovery = models.ForeignKey(
+        PaymentRecovery, on_delete=models.PROTECT, related_name="deductions"
+    )
+    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="deductions")
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("khấu trừ thu hồi")
+        verbose_name_plural = _("khấu trừ thu hồi")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payrecdeduction_amount_gt_0"),
+            models.UniqueConstraint(fields=["recovery", "line"], name="payrecdeduction_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id} → {self.line_id}: {self.amount}"

@@ -27,7 +27,7 @@ def payment_figures(*, communes: list[str] | None, period) -> dict[str, dict]:
         assistance = assistance.filter(commune_id__in=communes)
     figures: dict[str, dict] = defaultdict(_empty)
     sums = paid.values("commune_id", "programme", "channel").annotate(
-        total=Sum(F("amount") + F("arrears") + F("one_off"))
+        total=Sum(F("amount") + F("arrears") + F("one_off") - F("deduction"))
     )
     for row in sums.order_by():
         commune, total = figures[row["commune_id"]], row["total"] or Decimal(0)

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from beneficiaries import selectors as registry_selectors
 from beneficiaries.models import OneOffEntitlement, Programme
-from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine
+from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine, PaymentRecovery
 from payments.services.common import MAX_PK, batch_visible_to
 from registry.access import user_commune_codes
 from registry.exceptions import NotFound
@@ -63,6 +64,39 @@ def payment_lines_list(*, batch: PaymentBatch, filters=None) -> QuerySet[Payment
     return lines.order_by("id")
 
 
+def payment_recoveries_list(*, user: User, filters=None) -> QuerySet[PaymentRecovery]:
+    """Recoveries of the user's communes (every commune for auditors), with what was deducted
+    (`deducted`) and what is still owed (`outstanding`)."""
+    deducted = Coalesce(
+        Sum("deductions__amount", filter=Q(deductions__active=True)),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=0),
+    )
+    recoveries = PaymentRecovery.objects.select_related("settled_by").annotate(deducted=deducted)
+    recoveries = recoveries.annotate(outstanding=F("amount") - F("settled_amount") - F("deducted"))
+    codes = user_commune_codes(user)
+    if codes is not None:
+        recoveries = recoveries.filter(commune_id__in=codes)
+    filters = filters or {}
+    if filters.get("status"):
+        recoveries = recoveries.filter(status=filters["status"])
+    if filters.get("commune"):
+        recoveries = recoveries.filter(commune_id=filters["commune"])
+    if str(filters.get("case", "")).isdigit():
+        recoveries = recoveries.filter(case_id=int(filters["case"]))
+    return recoveries.order_by("id")
+
+
+def payment_recovery_get(*, user: User, recovery_id) -> PaymentRecovery:
+    try:
+        pk = int(recovery_id)
+        if not 0 < pk <= MAX_PK:
+            raise ValueError
+        return payment_recoveries_list(user=user).get(pk=pk)
+    except (PaymentRecovery.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def _labels(batch: PaymentBatch) -> tuple[str, str]:
     communes = ", ".join(f"{c.code} {c.name}" for c in batch.communes.order_by("code"))
     programmes = sorted(set(batch.lines.values_list("programme", flat=True)))
@@ -76,14 +110,24 @@ def export_header(batch: PaymentBatch):
     commune_label, programme_label = _labels(batch)
     # pain.001's group header counts and sums the cashless lines before they are written: one
     # aggregate here keeps the exporter to a single streaming pass.
-    cashless = batch.lines.filter(channel__in=CASHLESS).aggregate(
-        count=Count("id"), amount=Sum("amount"), arrears=Sum("arrears"), one_off=Sum("one_off")
+    # A line a recovery takes off in full transfers nothing and is not in the file.
+    cashless = (
+        batch.lines.filter(channel__in=CASHLESS)
+        .exclude(deduction__gt=0, deduction=F("amount") + F("arrears") + F("one_off"))
+        .aggregate(
+            count=Count("id"),
+            amount=Sum("amount"),
+            arrears=Sum("arrears"),
+            one_off=Sum("one_off"),
+            deduction=Sum("deduction"),
+        )
     )
     return ExportHeader(
         line_count=cashless["count"],
         control_sum=sum(
             (cashless[key] or Decimal(0) for key in ("amount", "arrears", "one_off")), Decimal(0)
-        ),
+        )
+        - (cashless["deduction"] or Decimal(0)),
         batch_id=batch.pk,
         msg_id=batch.msg_id,
         created_at=batch.first_exported_at,
@@ -98,42 +142,47 @@ def export_header(batch: PaymentBatch):
 
 
 def export_lines(batch: PaymentBatch, *, chunk_size: int = 2000) -> Iterator:
-    """Every line as an ExportLine, read in chunks so memory stays flat."""
+    """Every line as an ExportLine, read in chunks so memory stays flat: plain values of the
+    columns a file needs (no model instances), each encrypted one decrypted once."""
     from payments.exports import ExportLine
 
-    rows = (
-        batch.lines.select_related("person")
-        .only(*[f.name for f in PaymentLine._meta.concrete_fields],
-              "person__ss_code", "person__full_name")
-        .order_by("id")
+    rows = batch.lines.order_by("id").values_list(
+        "end_to_end_id", "person_id", "person__ss_code", "person__full_name", "commune_id",
+        "programme", "category", "amount", "arrears", "one_off", "deduction", "channel",
+        "bank_bin", "account_number", "account_name", "one_off_entitlement_id",
     )  # fmt: skip
-    for line in rows.iterator(chunk_size=chunk_size):
-        ss_code, full_name = _payee(line)
+    bics: dict[str, str] = {}
+    for (end_to_end_id, person_id, ss_code, full_name, commune_id, programme, category, amount,
+         arrears, one_off, deduction, channel, bank_bin, account_number, account_name,
+         one_off_id) in rows.iterator(chunk_size=chunk_size):  # fmt: skip
+        if person_id is None:
+            ss_code, full_name = "", _one_off_payee(one_off_id)
+        cashless = channel in CASHLESS
+        if cashless and bank_bin not in bics:
+            bics[bank_bin] = _bic(bank_bin)
         yield ExportLine(
-            end_to_end_id=line.end_to_end_id,
+            end_to_end_id=end_to_end_id,
             ss_code=ss_code,
             full_name=full_name,
-            commune_code=line.commune_id,
-            programme=line.programme,
-            category=line.category,
-            amount=line.amount,
-            arrears=line.arrears,
-            one_off=line.one_off,
-            channel=line.channel,
-            bank_bin=line.bank_bin,
-            bank_bic=_bic(line.bank_bin) if line.channel in CASHLESS else "",
-            account_number=line.account_number or "",
-            account_name=line.account_name or "",
+            commune_code=commune_id,
+            programme=programme,
+            category=category,
+            amount=amount,
+            arrears=arrears,
+            one_off=one_off,
+            deduction=deduction,
+            channel=channel,
+            bank_bin=bank_bin,
+            bank_bic=bics[bank_bin] if cashless else "",
+            account_number=account_number or "",
+            account_name=account_name or "",
         )
 
 
-def _payee(line: PaymentLine) -> tuple[str, str]:
-    """(ss code, name) of who is paid: the person, else the payee named on the one-off (a few
-    one-off lines only: one query each)."""
-    if line.person_id is not None:
-        return line.person.ss_code, line.person.full_name
-    one_off = OneOffEntitlement.objects.only("payee_name").get(pk=line.one_off_entitlement_id)
-    return "", one_off.payee_name or ""
+def _one_off_payee(one_off_id: int) -> str:
+    """The payee named on a one-off with no registered person (a few lines: one query each)."""
+    one_off = OneOffEntitlement.objects.only("payee_name").get(pk=one_off_id)
+    return one_off.payee_name or ""
 
 
 def _bic(bank_bin: str) -> str:

@@ -5,10 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from payments.apis.accounts import PaymentAccountApi
 from payments.apis.batches import PaymentBatchViewSet
+from payments.apis.recoveries import PaymentRecoveryViewSet
 
 router = SimpleRouter()
 router.include_format_suffixes = False
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("payment-recoveries", PaymentRecoveryViewSet, basename="payment-recovery")
 
 urlpatterns = [
     path(

@@ -5,9 +5,11 @@ number of queries, then each month is computed in memory (`case_month`, `person`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from beneficiaries.entitlements.case_month import CaseRow, MonthEntitlement, Terms, case_month
@@ -24,7 +26,7 @@ _CASE_FIELDS = (
     "id", "person_id", "programme", "status", "start_month", "end_month", "category",
     "other_categories", "disability_level", "children_count", "meritorious_grade",
     "decided_amount", "poor_household", "person__date_of_birth", "person__date_of_death",
-    "commune__province_id",
+    "commune__province_id", "commune_id",
 )  # fmt: skip
 
 
@@ -61,13 +63,19 @@ class CaseBook:
 
     def month(self, month: date) -> dict[int, MonthEntitlement]:
         month = month_start(month)
+        rates, wanted = self.rates, self.wanted
         result: dict[int, MonthEntitlement] = {}
         for rows in self.by_person.values():
-            if not any(row.id in self.wanted for row in rows):
+            if len(rows) == 1:  # most persons: one case, no person rule to apply
+                row = rows[0]
+                if row.id in wanted:
+                    result[row.id] = case_month(row, month, rates)
                 continue
-            own = {row.id: case_month(row, month, self.rates) for row in rows}
-            paid = apply_person_rules(rows, own) if len(rows) > 1 else own
-            result.update({case_id: e for case_id, e in paid.items() if case_id in self.wanted})
+            if not any(row.id in wanted for row in rows):
+                continue
+            own = {row.id: case_month(row, month, rates) for row in rows}
+            paid = apply_person_rules(rows, own)
+            result.update({case_id: e for case_id, e in paid.items() if case_id in wanted})
         return result
 
     def case_range(self, case_id: int, first: date, last: date, *, row: CaseRow | None = None):
@@ -106,34 +114,88 @@ def _read(where: Q, wanted_q: Q | None) -> tuple[list[CaseRow], set[int]]:
     ):
         adjustments[adjustment.case_id].append((adjustment.from_month, Terms.of(adjustment)))
     rows, wanted = [], set()
-    for values in queryset.values(*fields).iterator(chunk_size=5000):
-        rows.append(_row(values, suspensions, adjustments))
-        if values.get("wanted"):
-            wanted.add(values["id"])
+    terms_of: dict[tuple, Terms] = {}
+    timelines: dict[Terms, tuple] = {}
+    no_suspension = ()
+    for values in _values_rows(queryset.values_list(*fields)):
+        (case_id, person_id, programme, status, start_month, end_month, category, others, level,
+         children, grade, decided, poor, born, died, province, commune, *is_wanted) = values  # fmt: skip
+        # Cases share a few terms: one Terms object (and one timeline) per distinct set.
+        key = (category, tuple(others or ()), level or None, children or 0, grade or "", decided)
+        terms = terms_of.get(key)
+        if terms is None:
+            terms = terms_of[key] = Terms(*key)
+        later = adjustments.get(case_id)
+        if later:
+            timeline = ((None, terms), *later)
+        else:
+            timeline = timelines.get(terms)
+            if timeline is None:
+                timeline = timelines[terms] = ((None, terms),)
+        rows.append(
+            CaseRow(
+                case_id,
+                person_id,
+                programme,
+                status,
+                start_month,
+                end_month,
+                born,
+                died,
+                province,
+                poor,
+                timeline,
+                tuple(suspensions.get(case_id, no_suspension)),
+                commune,
+            )  # fmt: skip
+        )
+        if is_wanted and is_wanted[0]:
+            wanted.add(case_id)
     return rows, wanted
 
 
-class _Values:
-    def __init__(self, values: dict) -> None:
-        self.__dict__.update(values)
+def _values_rows(queryset: QuerySet) -> Iterator[tuple]:
+    """The rows `queryset` (a values_list) gives, each column through Django's own converters
+    but once per distinct stored value: a province's cases repeat a few thousand dates, terms
+    and flags, and the ORM's per-value conversion is most of the reading time otherwise."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(fields)
+    connection = connections[queryset.db]
+    memos: dict[int, dict] = {pos: {} for pos in converters}
 
+    def convert(pos: int, value):
+        memo = memos[pos]
+        try:
+            return memo[value]
+        except KeyError:
+            converted = memo[value] = _converted(pos, value)
+            return converted
+        except TypeError:  # an unhashable stored value: converted each time
+            return _converted(pos, value)
 
-def _row(values: dict, suspensions, adjustments) -> CaseRow:
-    terms = Terms.of(_Values(values))
-    return CaseRow(
-        id=values["id"],
-        person_id=values["person_id"],
-        programme=values["programme"],
-        status=values["status"],
-        start_month=values["start_month"],
-        end_month=values["end_month"],
-        date_of_birth=values["person__date_of_birth"],
-        date_of_death=values["person__date_of_death"],
-        province_code=values["commune__province_id"],
-        poor_household=values["poor_household"],
-        timeline=((None, terms), *adjustments.get(values["id"], ())),
-        suspensions=tuple(suspensions.get(values["id"], ())),
-    )
+    def _converted(pos: int, value):
+        convs, expression = converters[pos]
+        for converter in convs:
+            value = converter(value, expression, connection)
+        return value
+
+    positions = sorted(converters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            if not positions:
+                yield from chunk
+                continue
+            for raw in chunk:
+                row = list(raw)
+                for pos in positions:
+                    row[pos] = convert(pos, row[pos])
+                yield row
 
 
 def row_of(case: Case, *, adjustments=(), suspensions=None) -> CaseRow:
@@ -153,6 +215,7 @@ def row_of(case: Case, *, adjustments=(), suspensions=None) -> CaseRow:
         poor_household=case.poor_household,
         timeline=((None, Terms.of(case)), *adjustments),
         suspensions=tuple(suspensions),
+        commune_id=case.commune_id,
     )
 
 

@@ -46,7 +46,7 @@ class Reason:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthEntitlement:
     """What payments pays for one case and month: `amount` in whole đồng, 0 when nothing is due.
 
@@ -90,7 +90,7 @@ class Terms:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRow:
     """One case with what its months depend on: terms from each month on, suspensions, person."""
 
@@ -108,6 +108,7 @@ class CaseRow:
     timeline: tuple[tuple[date | None, Terms], ...]
     # (from month, to month exclusive or None)
     suspensions: tuple[tuple[date, date | None], ...] = ()
+    commune_id: str | None = None
 
     def terms_in(self, month: date) -> Terms:
         terms = self.timeline[0][1]
@@ -131,8 +132,27 @@ _PAYABLE = frozenset({CaseStatus.APPROVED, CaseStatus.SUSPENDED, CaseStatus.TERM
 
 
 def _amount(row: CaseRow, month: date, rates: RateBook):
-    """(base, coefficient, paying category, amount) by the terms alone, or a zero reason."""
+    """(base, coefficient, paying category, amount) by the terms alone, or a zero reason.
+
+    The answer depends only on the programme, the terms, the birth year and month (ages count
+    from the birthday month), the province, the household and the month, so it is computed
+    once per such key for a whole batch: a commune's cases share a handful of keys.
+    """
     terms = row.terms_in(month)
+    born = row.date_of_birth
+    if row.programme == Programme.MERITORIOUS:
+        key = (row.programme, terms, month)
+    else:
+        key = (row.programme, terms, born.year, born.month, row.province_code,
+               row.poor_household, month)  # fmt: skip
+    memo = rates.memo
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _amount_by_terms(row, terms, month, rates)
+    return found
+
+
+def _amount_by_terms(row: CaseRow, terms: Terms, month: date, rates: RateBook):
     if row.programme == Programme.SOCIAL_ASSISTANCE:
         try:
             coefficient, category = paying_coefficient(

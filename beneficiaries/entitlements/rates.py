@@ -52,6 +52,9 @@ class RateBook:
     def __init__(self, base_rows, merit_rows) -> None:
         self._base: dict[tuple[str, str | None], _Dated] = defaultdict(_Dated)
         self._merit: dict[tuple[str, str], _Dated] = defaultdict(_Dated)
+        # case_month's amounts by their key (programme, terms, birth month, …, month): the rates
+        # never change once loaded, so a batch computes each distinct key once.
+        self.memo: dict[tuple, tuple] = {}
         for kind, province, valid_from, amount in sorted(base_rows, key=lambda r: r[2]):
             self._base[(kind, province)].add(valid_from, amount)
         for category, grade, valid_from, amount in sorted(merit_rows, key=lambda r: r[2]):

@@ -6,7 +6,7 @@ from typing import TypedDict
 
 from rest_framework import serializers
 
-from payments.models import Channel, LineStatus
+from payments.models import Channel, LineStatus, RecoveryStatus
 from registry.api.fields import MoneyField, MonthField
 from registry.masking import mask_account_number
 
@@ -104,6 +104,9 @@ class PaymentLineOutput(serializers.Serializer):
     end_to_end_id = serializers.CharField()
     failure_reason = serializers.CharField()
     paid_at = serializers.DateField(allow_null=True)
+    deduction = MoneyField(
+        help_text="Khoản thu hồi của hồ sơ khấu trừ vào dòng này (trừ vào total)."
+    )
 
     def get_account_number(self, line) -> str | None:
         return mask_account_number(line.account_number)
@@ -126,3 +129,34 @@ class ReconcileOutput(serializers.Serializer):
     failed = serializers.IntegerField(help_text="Dòng không chi trả được theo tệp.")
     changed = serializers.IntegerField(help_text="Dòng đổi trạng thái do tệp này (0 khi gửi lại).")
     unmatched = UnmatchedOutput(many=True)
+
+
+class PaymentRecoveryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    commune_code = serializers.CharField(source="commune_id")
+    batch_id = serializers.IntegerField(
+        allow_null=True, help_text="Đợt chi trả phát hiện khoản này."
+    )
+    months = serializers.ListField(child=serializers.CharField())
+    amount = MoneyField()
+    deducted = MoneyField(help_text="Đã khấu trừ vào các dòng chi trả sau của hồ sơ.")
+    settled_amount = MoneyField(help_text="Đã nộp lại bằng tiền mặt hoặc được miễn.")
+    outstanding = MoneyField(help_text="Còn phải thu hồi.")
+    status = serializers.ChoiceField(choices=RecoveryStatus.choices)
+    settled_reason = serializers.CharField()
+    decision_reference = serializers.CharField()
+    settled_by = serializers.CharField(source="settled_by.username", allow_null=True, default=None)
+    settled_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class PaymentRecoverySettleInput(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[RecoveryStatus.RECOVERED, RecoveryStatus.WAIVED],
+        help_text="recovered: gia đình đã nộp lại bằng tiền mặt; waived: miễn thu hồi theo quyết định.",
+    )
+    reason = serializers.CharField(max_length=500)
+    decision_reference = serializers.CharField(
+        max_length=100, help_text="Số quyết định miễn thu hồi hoặc số phiếu thu."
+    )

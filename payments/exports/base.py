@@ -77,6 +77,7 @@ class ExportLine:
     account_number: str
     account_name: str
     one_off: Decimal = Decimal(0)  # a one-off (funeral allowance) the line pays
+    deduction: Decimal = Decimal(0)  # what the case's outstanding recoveries take off
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.end_to_end_id) <= END_TO_END_ID_MAX:
@@ -86,7 +87,7 @@ class ExportLine:
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears + self.one_off
+        return self.amount + self.arrears + self.one_off - self.deduction
 
     @property
     def cashless(self) -> bool:
@@ -137,16 +138,18 @@ class Totals:
     amount: Decimal = Decimal(0)
     arrears: Decimal = Decimal(0)
     one_off: Decimal = Decimal(0)
+    deduction: Decimal = Decimal(0)
 
     def add(self, line: ExportLine) -> None:
         self.count += 1
         self.amount += line.amount
         self.arrears += line.arrears
         self.one_off += line.one_off
+        self.deduction += line.deduction
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears + self.one_off
+        return self.amount + self.arrears + self.one_off - self.deduction
 
 
 # Filled in by payments/exports/__init__.py once every exporter module is imported.

@@ -41,6 +41,8 @@ PAYMENT_COLUMNS = (
     Column("Mã giao dịch", 16),
     # Last, so the columns before it keep their places: a one-off (funeral allowance) in the total.
     Column("Trợ cấp một lần", 14, money=True),
+    # Appended likewise: what an outstanding recovery of the case takes off (in the total).
+    Column("Khấu trừ thu hồi", 14, money=True),
 )
 
 
@@ -61,6 +63,7 @@ def payment_row(number: int, line: ExportLine) -> list[Cell]:
         line.total,
         line.end_to_end_id,
         line.one_off,
+        line.deduction,
     ]
 
 
@@ -99,6 +102,7 @@ class PaymentListXlsx(HeaderTitles, XlsxListExporter):
         total_row[1] = f"Tổng cộng: {totals.count} người"
         total_row[10], total_row[11], total_row[12] = totals.amount, totals.arrears, totals.total
         total_row[14] = totals.one_off
+        total_row[15] = totals.deduction
         return (total_row, words_row(totals, width))
 
 

@@ -92,6 +92,12 @@ class Pain001Exporter(Exporter):
             self._remittance_prefix = fold(f"{header.programme_label} T{header.period_label}")
         return cut(f"{self._remittance_prefix} {fold(line.ss_code)}", NAME_MAX)
 
+    def selected(self) -> Iterator[ExportLine]:
+        # A line a recovery takes off in full transfers nothing (export_header agrees).
+        for line in super().selected():
+            if not (line.deduction > 0 and line.total == 0):
+                yield line
+
     def transaction(self, line: ExportLine) -> etree._Element:
         if line.total <= 0:
             raise ExportError(f"line {line.end_to_end_id}: a transfer must be more than 0 VND")

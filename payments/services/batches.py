@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.services.common import invalid
 from payments.models import (
     BatchStatus,
+    LineStatus,
     PaidMonth,
     PaymentBatch,
     PaymentLine,
@@ -26,6 +28,7 @@ from payments.models import (
     RecoveryStatus,
 )
 from payments.services.common import locked_batch, period_of, require_status
+from payments.services.deductions import deductions_release
 from payments.services.generation import Totals, lines_fill
 from payments.services.recoveries import recoveries_find
 from registry.access import ensure_commune_access
@@ -55,8 +58,7 @@ def _communes_locked(actor: User, commune_codes: list[str]) -> list[str]:
     return codes
 
 
-def _save_totals(batch: PaymentBatch, totals: Totals, codes: list[str]) -> None:
-    recoveries = recoveries_find(batch, codes)
+def _save_totals(batch: PaymentBatch, totals: Totals, recoveries: list[PaymentRecovery]) -> None:
     batch.recovery_count = len(recoveries)
     batch.recovery_amount = sum((r.amount for r in recoveries), Decimal(0))
     batch.line_count = totals.line_count
@@ -91,10 +93,12 @@ def payment_batch_generate(
         codes = _communes_locked(actor, commune_codes)
         batch = PaymentBatch.objects.create(period=period, created_by=actor)
         batch.communes.set(codes)
+        # Recoveries first: one found now is deducted from the case's line in this batch.
+        recoveries = recoveries_find(batch, codes)
         totals = lines_fill(batch, codes)
         if not totals.line_count:
             raise _nothing_to_pay()
-        _save_totals(batch, totals, codes)
+        _save_totals(batch, totals, recoveries)
         audit_record(
             actor=actor,
             action=AuditAction.PAYMENT_BATCH_GENERATED,
@@ -108,6 +112,7 @@ def payment_batch_generate(
 
 
 def _release(batch: PaymentBatch) -> None:
+    deductions_release(PaymentLine.objects.filter(batch=batch))
     PaidMonth.objects.filter(line__batch=batch).update(active=False)
     PaymentLine.objects.filter(batch=batch).update(claimed=False)
 
@@ -118,13 +123,19 @@ def payment_batch_regenerate(*, actor: User, batch_id: int) -> PaymentBatch:
         batch = locked_batch(actor, batch_id)
         require_status(batch, (BatchStatus.DRAFT,))
         codes = _communes_locked(actor, list(batch.communes.values_list("code", flat=True)))
-        PaymentRecovery.objects.filter(batch=batch, status=RecoveryStatus.OPEN).delete()
+        deductions_release(PaymentLine.objects.filter(batch=batch), delete=True)
+        # The draft's own findings are found again, unless part of one was deducted elsewhere
+        # or settled meanwhile: that one stays (its months are not recorded twice).
+        PaymentRecovery.objects.filter(
+            batch=batch, status=RecoveryStatus.OPEN, settled_amount=0, deductions__isnull=True
+        ).delete()
         PaidMonth.objects.filter(line__batch=batch).delete()
         PaymentLine.objects.filter(batch=batch).delete()
+        recoveries = recoveries_find(batch, codes)
         totals = lines_fill(batch, codes)
         if not totals.line_count:
             raise _nothing_to_pay()
-        _save_totals(batch, totals, codes)
+        _save_totals(batch, totals, recoveries)
         audit_record(
             actor=actor, action=AuditAction.PAYMENT_BATCH_REGENERATED, obj=batch,
             data=_figures(batch),
@@ -187,12 +198,23 @@ def payment_batch_export(*, actor: User, batch_id: int, file_format: str) -> Pay
             batch.audit_chain_head = audit_chain_head().hash
         if batch.status == BatchStatus.APPROVED:
             batch.status = BatchStatus.EXPORTED
+            _offset_lines_settle(batch)
         batch.save()
         audit_record(
             actor=actor, action=AuditAction.PAYMENT_BATCH_EXPORTED, obj=batch,
             data={**_figures(batch), "format": file_format, "first": first},
         )  # fmt: skip
     return batch
+
+
+def _offset_lines_settle(batch: PaymentBatch) -> None:
+    """A line a recovery takes off in full transfers nothing: no provider answers for it, so it
+    is paid (by the deduction) when the batch is sent."""
+    batch.lines.filter(
+        status=LineStatus.PENDING,
+        deduction__gt=0,
+        deduction=F("amount") + F("arrears") + F("one_off"),
+    ).update(status=LineStatus.PAID, paid_at=batch.first_exported_at.date())
 
 
 def payment_batch_export_digest_record(*, batch_id: int, file_format: str, sha256: str) -> None:

@@ -14,17 +14,21 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, F, QuerySet
 
 from beneficiaries.entitlements import CaseBook, add_months
 from beneficiaries.models import Case, CaseStatus, OneOffEntitlement
 from beneficiaries.selectors_entitlements import one_offs_payable
 from beneficiaries.services.oneoffs import PROGRAMME_OF_KIND
 from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
+from payments.services.deductions import outstanding_by_case, take
+from registry import crypto
 
 # Suspended and terminated cases can still be owed earlier months.
 PAYABLE_STATUSES = [CaseStatus.APPROVED, CaseStatus.SUSPENDED, CaseStatus.TERMINATED]
 CHUNK = 2000
+IDS_PER_QUERY = 900  # databases limit the parameters of one statement
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,29 @@ def arrears_from() -> date | None:
     return date(int(year), int(month), 1)
 
 
-def _paid_months(cases: QuerySet[Case], period: date) -> dict[int, set[date]]:
+def _unpaid_candidates(cases: QuerySet[Case], period: date, floor: date | None) -> dict[int, int]:
+    """Case id → how many months since its start (or the floor) and before `period` are paid:
+    one grouped query, so the cases paid every month are skipped without reading their months."""
+    paid = PaidMonth.objects.filter(
+        case__in=cases.filter(start_month__lt=period).values("pk"),
+        active=True,
+        month__lt=period,
+        month__gte=F("case__start_month"),
+    )
+    if floor is not None:
+        paid = paid.filter(month__gte=floor)
+    counts = paid.values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+    return dict(counts.iterator(chunk_size=5000))
+
+
+def _paid_months(case_ids: list[int], period: date) -> dict[int, set[date]]:
     paid: dict[int, set[date]] = defaultdict(set)
-    rows = PaidMonth.objects.filter(
-        case__in=cases.filter(start_month__lt=period).values("pk"), active=True, month__lt=period
-    ).values_list("case_id", "month")
-    for case_id, month in rows.iterator(chunk_size=5000):
-        paid[case_id].add(month)
+    for start in range(0, len(case_ids), IDS_PER_QUERY):
+        rows = PaidMonth.objects.filter(
+            case_id__in=case_ids[start : start + IDS_PER_QUERY], active=True, month__lt=period
+        ).values_list("case_id", "month")
+        for case_id, month in rows:
+            paid[case_id].add(month)
     return paid
 
 
@@ -73,22 +93,34 @@ def _month_count(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def _arrears(book: CaseBook, period: date, paid: dict[int, set[date]]) -> dict[int, list]:
+def _arrears(book: CaseBook, period: date, cases: QuerySet[Case]) -> dict[int, list]:
     """Case id → [(month, amount)] for the earlier months since the start never paid (failed
     lines give their months back), each month's amount by the entitlement rules."""
     floor = arrears_from()
-    owed: dict[int, list] = {}
+    last = add_months(period, -1)
+    counts = None
+    behind: list[int] = []
     for case_id in book.wanted:
         row = book.rows[case_id]
         first = row.start_month if floor is None else max(row.start_month, floor)
         if first >= period:
             continue
-        last = add_months(period, -1)
-        done = paid.get(case_id, set())
-        if sum(1 for month in done if month >= first) >= _month_count(first, last):
+        if counts is None:
+            counts = _unpaid_candidates(cases, period, floor)
+        if counts.get(case_id, 0) >= _month_count(first, last):
             continue  # every month already paid: nothing to compute
-        months = [e for e in book.case_range(case_id, first, last) if e.amount > 0]
-        missing = [(e.month, e.amount) for e in months if e.month not in paid.get(case_id, ())]
+        behind.append(case_id)
+    paid = _paid_months(sorted(behind), period)
+    owed: dict[int, list] = {}
+    for case_id in behind:
+        row = book.rows[case_id]
+        first = row.start_month if floor is None else max(row.start_month, floor)
+        done = paid.get(case_id, ())
+        missing = [
+            (e.month, e.amount)
+            for e in book.case_range(case_id, first, last)
+            if e.amount > 0 and e.month not in done
+        ]
         if missing:
             owed[case_id] = missing
     return owed
@@ -105,13 +137,27 @@ def _accounts_of(person_ids) -> dict[int, Account]:
 
 
 def _accounts(cases: QuerySet[Case]) -> dict[int, Account]:
-    rows = PaymentAccount.objects.filter(person__in=cases.values("person_id")).values_list(
+    """Person id → account, read as stored and decrypted here: the ORM's per-value converters
+    cost more than the decryption itself over a province's accounts."""
+    query = PaymentAccount.objects.filter(person__in=cases.values("person_id")).values_list(
         "person_id", "channel", "bank_bin", "account_number", "account_name"
     )
-    return {
-        person_id: Account(channel, bank_bin, number, name)
-        for person_id, channel, bank_bin, number, name in rows.iterator(chunk_size=5000)
-    }
+    number_context = PaymentAccount._meta.get_field("account_number").context
+    name_context = PaymentAccount._meta.get_field("account_name").context
+    decrypt = crypto.decrypt
+    sql, params = query.query.sql_with_params()
+    accounts: dict[int, Account] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for person_id, channel, bank_bin, number, name in rows:
+                accounts[person_id] = Account(
+                    channel,
+                    bank_bin,
+                    None if number is None else decrypt(number, context=number_context),
+                    None if name is None else decrypt(name, context=name_context),
+                )
+    return accounts
 
 
 @dataclass(slots=True)
@@ -133,10 +179,13 @@ class NewLine:
     months: list[tuple[date, Decimal]]
     one_off: Decimal = Decimal(0)
     one_off_entitlement_id: int | None = None
+    # What the case's outstanding recoveries take off the line, and [(recovery id, part)].
+    deduction: Decimal = Decimal(0)
+    deductions: list | None = None
 
     @property
     def total(self) -> Decimal:
-        return self.amount + self.arrears + self.one_off
+        return self.amount + self.arrears + self.one_off - self.deduction
 
 
 @dataclass
@@ -159,35 +208,45 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
     period = batch.period
     book = CaseBook.load(cases)
     current = book.month(period)
-    owed = _arrears(book, period, _paid_months(cases, period))
+    owed = _arrears(book, period, cases)
     accounts = _accounts(cases)
-    communes = dict(cases.values_list("pk", "commune_id").iterator(chunk_size=5000))
+    recoveries = outstanding_by_case(cases)
+    prefix = f"{period:%Y%m}B{batch.pk}N"
+    zero = Decimal(0)
     seq = 0
     for case_id in sorted(book.wanted):
         row = book.rows[case_id]
         entitlement = current.get(case_id)
-        amount = entitlement.amount if entitlement is not None else Decimal(0)
-        earlier = owed.get(case_id, [])
-        months = ([(period, amount)] if amount > 0 else []) + earlier
-        if not months:
+        amount = entitlement.amount if entitlement is not None else zero
+        earlier = owed.get(case_id)
+        if earlier:
+            months = ([(period, amount)] if amount > 0 else []) + earlier
+            arrears = sum((m[1] for m in earlier), zero)
+        elif amount > 0:
+            months, arrears = [(period, amount)], zero
+        else:
             continue
         seq += 1
         account = accounts.get(row.person_id, CASH)
+        deduction, parts = zero, None
+        if case_id in recoveries:
+            deduction, parts = take(recoveries[case_id], amount + arrears)
         yield NewLine(
-            case_id=case_id,
-            person_id=row.person_id,
-            commune_id=communes[case_id],
-            programme=row.programme,
-            category=(entitlement.paying_category if entitlement else None)
-            or row.terms_in(period).category,
-            amount=amount,
-            arrears=sum((m[1] for m in earlier), Decimal(0)),
-            channel=account.channel,
-            bank_bin=account.bank_bin,
-            account_number=account.number,
-            account_name=account.name,
-            end_to_end_id=f"{period:%Y%m}B{batch.pk}N{seq:07d}",
-            months=months,
+            case_id,
+            row.person_id,
+            row.commune_id,
+            row.programme,
+            (entitlement.paying_category if entitlement else None) or row.terms_in(period).category,
+            amount,
+            arrears,
+            account.channel,
+            account.bank_bin,
+            account.number,
+            account.name,
+            f"{prefix}{seq:07d}",
+            months,
+            deduction=deduction,
+            deductions=parts or None,
         )
 
 

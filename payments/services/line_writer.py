@@ -14,13 +14,18 @@ from decimal import Decimal
 from django.db import connection
 
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentLine
+from payments.services.deductions import deductions_write
 from payments.services.generation import CHUNK, NewLine
+from registry.crypto import encrypt
 
+# Per line; the batch, period and initial state are the same on every line of a batch, so they
+# are written once as literals of the statement instead of being bound 600,000 times.
 _COLUMNS = (
-    "batch_id", "case_id", "person_id", "commune_id", "period", "claimed", "programme",
-    "category", "amount", "arrears", "channel", "bank_bin", "account_number", "account_name",
-    "end_to_end_id", "status", "failure_reason", "reversed", "one_off", "one_off_entitlement_id",
+    "case_id", "person_id", "commune_id", "programme", "category", "amount", "arrears",
+    "channel", "bank_bin", "account_number", "account_name", "end_to_end_id", "one_off",
+    "one_off_entitlement_id", "deduction",
 )  # fmt: skip
+_CONSTANT_COLUMNS = ("batch_id", "period", "claimed", "status", "failure_reason", "reversed")
 
 
 class LineWriter:
@@ -28,14 +33,19 @@ class LineWriter:
         self.batch = batch
         self.rows: list[tuple] = []
         self.arrears: list[tuple[int, list]] = []  # (case id, earlier months)
-        self.number_field = PaymentLine._meta.get_field("account_number")
-        self.name_field = PaymentLine._meta.get_field("account_name")
-        self.period = connection.ops.adapt_datefield_value(batch.period)
+        self.deductions: list[tuple[int, list]] = []  # (case id, [(recovery id, part)])
+        self.number_context = PaymentLine._meta.get_field("account_number").context
+        self.name_context = PaymentLine._meta.get_field("account_name").context
         quote = connection.ops.quote_name
+        true, false = ("TRUE", "FALSE") if connection.vendor == "postgresql" else ("1", "0")
+        constants = (
+            str(int(batch.pk)), f"'{batch.period:%Y-%m-%d}'", true,
+            f"'{LineStatus.PENDING.value}'", "''", false,
+        )  # fmt: skip
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(PaymentLine._meta.db_table),
-            ", ".join(quote(column) for column in _COLUMNS),
-            ", ".join(["%s"] * len(_COLUMNS)),
+            ", ".join(quote(column) for column in (*_CONSTANT_COLUMNS, *_COLUMNS)),
+            ", ".join((*constants, *["%s"] * len(_COLUMNS))),
         )
 
     def __enter__(self) -> LineWriter:
@@ -45,15 +55,22 @@ class LineWriter:
         if exc_type is None:
             self.flush()
             self._paid_months()
+            self._deductions()
 
     def add(self, line: NewLine) -> None:
+        # crypto.encrypt is what EncryptedTextField.get_prep_value does with a str, minus the
+        # field's generic preparation (measurable over 600,000 lines).
+        number, name = line.account_number, line.account_name
         self.rows.append((
-            self.batch.pk, line.case_id, line.person_id, line.commune_id, self.period, True,
-            line.programme, line.category, _money(line.amount), _money(line.arrears),
-            line.channel, line.bank_bin, self.number_field.get_prep_value(line.account_number),
-            self.name_field.get_prep_value(line.account_name), line.end_to_end_id,
-            LineStatus.PENDING.value, "", False, _money(line.one_off), line.one_off_entitlement_id,
+            line.case_id, line.person_id, line.commune_id, line.programme, line.category,
+            _money(line.amount), _money(line.arrears), line.channel, line.bank_bin,
+            None if number is None else encrypt(str(number), context=self.number_context),
+            None if name is None else encrypt(str(name), context=self.name_context),
+            line.end_to_end_id, _money(line.one_off), line.one_off_entitlement_id,
+            _money(line.deduction),
         ))  # fmt: skip
+        if line.deductions:
+            self.deductions.append((line.case_id, line.deductions))
         if len(line.months) > (1 if line.amount > 0 else 0):
             self.arrears.append((line.case_id, line.months))
         if len(self.rows) >= CHUNK:
@@ -77,11 +94,7 @@ class LineWriter:
             )
         if not self.arrears:
             return
-        line_of = dict(
-            PaymentLine.objects.filter(batch=self.batch, case__isnull=False).values_list(
-                "case_id", "id"
-            )
-        )
+        line_of = self._line_of([case_id for case_id, _months in self.arrears])
         PaidMonth.objects.bulk_create(
             [
                 PaidMonth(line_id=line_of[case_id], case_id=case_id, month=month, amount=amount)
@@ -92,6 +105,26 @@ class LineWriter:
             batch_size=CHUNK,
         )
 
+    def _line_of(self, case_ids: list[int]) -> dict[int, int]:
+        """Case id → its line in this batch, for the few cases with arrears or deductions."""
+        found: dict[int, int] = {}
+        for start in range(0, len(case_ids), 900):
+            found.update(
+                PaymentLine.objects.filter(
+                    batch=self.batch, case_id__in=case_ids[start : start + 900]
+                ).values_list("case_id", "id")
+            )
+        return found
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1))
+    def _deductions(self) -> None:
+        if self.deductions:
+            line_of = self._line_of([case_id for case_id, _parts in self.deductions])
+            deductions_write(line_of, self.deductions)
+
+
+_ONE = Decimal(1)
+
+
+def _money(value: Decimal) -> int:
+    # Whole đồng, bound as an integer (the column is numeric(14, 0)): no Decimal adapter per value.
+    return int(value.quantize(_ONE))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments.models import BatchStatus, LineStatus, PaidMonth, PaymentBatch, PaymentLine
 from payments.services.common import locked_batch, require_status
+from payments.services.deductions import deductions_release
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import Conflict
 from registry.models import User
@@ -92,6 +93,8 @@ def _apply(line: PaymentLine, answer: Answer) -> None:
     line.save(update_fields=["status", "paid_at", "failure_reason", "reversed"])
     if line.status == LineStatus.FAILED:
         PaidMonth.objects.filter(line=line).update(active=False)
+        # Nothing reached the case, so nothing was taken off what it owes back.
+        deductions_release(PaymentLine.objects.filter(pk=line.pk))
 
 
 def one_offs_settle(*, actor: User, batch_id: int) -> int:

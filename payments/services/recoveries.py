@@ -3,8 +3,9 @@ recorded after they were paid (Decree 20/2021 Art. 8(2): nothing after the month
 
 Found when a batch is generated for the case's commune (the case stopped, so it has no line);
 the amount is what was paid for those months minus what `beneficiaries.entitlements` owes now
-(0 after the month of death). Recovery from the family happens outside the bank file; an
-officer then records it recovered or waived.
+(0 after the month of death). It is taken off the case's later lines where there are any
+(`deductions`); what no line covers stays outstanding until an officer records it repaid in
+cash or waived by a decision.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from beneficiaries.entitlements import CaseBook
 from beneficiaries.models import Case
 from beneficiaries.services.common import invalid, locked
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentRecovery, RecoveryStatus
+from payments.services.deductions import recovery_outstanding
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import InvalidTransition
 from registry.models import User
+
+REASON_MAX = 500
+REFERENCE_MAX = 100
 
 
 def _recorded_months(case_ids: set[int]) -> dict[int, set[str]]:
@@ -78,22 +83,50 @@ def recoveries_find(batch: PaymentBatch, commune_codes: list[str]) -> list[Payme
     return PaymentRecovery.objects.bulk_create(found)
 
 
-def payment_recovery_settle(*, actor: User, recovery_id: int, status: str) -> PaymentRecovery:
-    """Record an open recovery as recovered (the family paid it back) or waived."""
+def payment_recovery_settle(
+    *,
+    actor: User,
+    recovery_id: int,
+    status: str,
+    reason: str = "",
+    decision_reference: str = "",
+) -> PaymentRecovery:
+    """Settle what is still outstanding of a recovery: repaid in cash to the commune
+    (`recovered`) or waived by a decision (`waived`), with the reason and the receipt or
+    decision it rests on. 409 when nothing is outstanding (settled, or deducted in full)."""
     if status not in (RecoveryStatus.RECOVERED, RecoveryStatus.WAIVED):
         raise invalid("status", _("Trạng thái thu hồi không hợp lệ."))
+    reason, decision_reference = (reason or "").strip(), (decision_reference or "").strip()
+    if len(reason) > REASON_MAX:
+        raise invalid("reason", _("Lý do quá dài."))
+    if len(decision_reference) > REFERENCE_MAX:
+        raise invalid("decision_reference", _("Số quyết định hoặc chứng từ quá dài."))
     with transaction.atomic(durable=True):
         recovery = locked(PaymentRecovery, recovery_id, actor)
-        if recovery.status != RecoveryStatus.OPEN:
+        outstanding = recovery_outstanding(recovery)
+        if recovery.status != RecoveryStatus.OPEN or outstanding <= 0:
             raise InvalidTransition(
-                _("Khoản thu hồi này đã được xử lý."), fields={"status": [recovery.status]}
+                _("Khoản thu hồi này đã được xử lý."),
+                code="recovery_already_settled",
+                fields={"status": [recovery.status]},
             )
         recovery.status = status
+        recovery.settled_as = status
+        recovery.settled_amount += outstanding
+        recovery.settled_reason = reason
+        recovery.decision_reference = decision_reference
         recovery.settled_by = actor
         recovery.settled_at = timezone.now()
-        recovery.save(update_fields=["status", "settled_by", "settled_at"])
+        recovery.save(
+            update_fields=[
+                "status", "settled_as", "settled_amount", "settled_reason",
+                "decision_reference", "settled_by", "settled_at",
+            ]
+        )  # fmt: skip
         audit_record(
             actor=actor, action=AuditAction.PAYMENT_RECOVERY_SETTLED, obj=recovery,
-            commune_code=recovery.commune_id, data={"status": status, "case_id": recovery.case_id},
+            commune_code=recovery.commune_id,
+            data={"status": status, "case_id": recovery.case_id, "amount": str(outstanding),
+                  "decision_reference": decision_reference},
         )  # fmt: skip
     return recovery

@@ -691,6 +691,19 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda w, t: (f"{V1}/persons/{w[t].head.pk}/data-export/", None),
         {**everyone(403), "auditor": (200, 200)},
     ),
+    # paygaps: recoveries, listed by payment officers (auditors read) and settled by officers.
+    ("GET", "/api/v1/payment-recoveries/"): Row(
+        lambda w, t: (_listed_recoveries(w) and f"{V1}/payment-recoveries/", None),
+        {**payments_access(auditor=200), "payment_officer": (200, 200)},
+        listed=lambda w: {t: {pk} for t, pk in _listed_recoveries(w).items()},
+    ),
+    ("POST", "/api/v1/payment-recoveries/{id}/settle/"): Row(
+        lambda w, t: (
+            f"{V1}/payment-recoveries/{_open_recovery(w[t]).pk}/settle/",
+            {"status": "waived", "reason": "Hoàn cảnh khó khăn", "decision_reference": "QĐ 1"},
+        ),
+        payments_access(),
+    ),
 }
 
 
@@ -784,3 +797,19 @@ def test_lists_for_a_user_without_commune_are_empty(world, client_as):
     for url in ("/households/", "/persons/", "/cases/"):
         body = client.get(f"{V1}{url}").json()
         assert body["count"] == 0 and body["results"] == [], url
+
+
+def _open_recovery(place: Place):
+    """An open recovery of the place's approved case (a fresh one each call: settling closes it)."""
+    from payments.models import PaymentRecovery
+
+    return PaymentRecovery.objects.create(
+        case=place.approved, commune_id=place.commune, months=["2026-06"], amount=500_000
+    )
+
+
+def _listed_recoveries(world) -> dict[str, int]:
+    """One recovery per place for the list row, made once per world."""
+    if not hasattr(world, "_recoveries"):
+        world._recoveries = {t: _open_recovery(world[t]).pk for t in (OWN, OTHER)}
+    return world._recoveries
