@@ -376,3 +376,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Backups (manage.py backup / restore): 32 random bytes, base64; kept apart from the archives.
 REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")
+# auditgaps: axes keeps keyed hashes of usernames and client addresses (registry/security.py),
+# never the plaintext; successful logins are in the audit trail, not in axes' access log (which
+# would keep the plain username). Unlock with `manage.py unlock_login USERNAME` / `--address`.
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "registry.security.axes_client_ip"
+AXES_DISABLE_ACCESS_LOG = True
