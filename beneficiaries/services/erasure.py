@@ -77,10 +77,6 @@ def ss_code_tombstone() -> str:
             return code
 
 
-def ss_code_is_tombstone(code: str) -> bool:
-    return code.startswith(TOMBSTONE_PROVINCE)
-
-
 def _erase_free_text(person: Person) -> list[str]:
     """Empty the reasons written on the person's cases and decisions; the names of what was."""
     cases = Case.objects.filter(person=person)
@@ -104,9 +100,7 @@ def _erase_household_address(person: Person) -> list[str]:
     others = Person.objects.filter(household_id=person.household_id, erased_at__isnull=True)
     if others.exclude(pk=person.pk).exists():
         return []
-    Household.objects.select_for_update().filter(pk=person.household_id).update(
-        address=None, village=""
-    )
+    Household.objects.filter(pk=person.household_id).update(address=None, village="")
     return ["household.address", "household.village"]
 
 
