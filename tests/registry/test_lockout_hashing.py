@@ -102,3 +102,14 @@ def test_the_superuser_finds_a_lock_out_in_the_admin_by_the_plain_username(clien
         axes_username_key("sw_admin_find")
         not in client.get("/admin/axes/accessattempt/", {"q": "someone_else"}).content.decode()
     )
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
+    from registry.security import client_address
+
+    request = rf.post(LOGIN, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.5, 10.0.0.9")
+    assert client_address(request) == "10.0.0.1"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert client_address(request) == "10.0.0.9"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
+    assert client_address(request) == "198.51.100.5"
