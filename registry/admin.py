@@ -65,3 +65,30 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- auditgaps: axes' lock-outs hold keyed hashes; the superuser searches them by plain name ---
+import axes.admin  # noqa: E402  (registers axes' admin first, so it can be replaced here)
+from axes.models import AccessAttempt  # noqa: E402
+from django.db.models import Q  # noqa: E402
+
+
+class HashedAccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
+    """Search by the username or address typed in: the term is hashed as axes' records are.
+    Deleting a record lifts that lock-out (as `manage.py unlock_login` does)."""
+
+    search_help_text = _("Tên đăng nhập hoặc địa chỉ IP (được băm để tìm)")
+
+    def get_search_results(self, request, queryset, search_term):
+        from registry.security import axes_address_key, axes_username_key
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        keys = Q(username=axes_username_key(term)) | Q(ip_address=axes_address_key(term))
+        return queryset.filter(keys), False
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, HashedAccessAttemptAdmin)

@@ -99,6 +99,10 @@ class AuditAction(models.TextChoices):
     PAYMENT_RECOVERY_SETTLED = "payment_recovery.settled", _("Xử lý khoản thu hồi chi trả")
     # Data-subject rights (audit2: erasure by anonymisation)
     PERSON_ERASED = "person.erased", _("Xoá dữ liệu cá nhân bằng ẩn danh hoá")
+    # auditgaps: a backup is "started" (inside its archive) and "written" once the archive is
+    # complete under its name (with its SHA-256); a killed run leaves "started" alone.
+    BACKUP_STARTED = "backup.started", _("Bắt đầu sao lưu dữ liệu")
+    LOGIN_UNLOCKED = "auth.unlocked", _("Mở khóa đăng nhập bị khóa")
 
 
 class AuditOutsideTransaction(RuntimeError):

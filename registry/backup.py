@@ -197,6 +197,15 @@ def backup_write(target: Path, *, progress: Progress = lambda line: None) -> dic
     return manifest
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a written archive, read in chunks (recorded in the audit trail)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 # --- restore -------------------------------------------------------------------------------------
 
 

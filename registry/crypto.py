@@ -248,3 +248,17 @@ def blind_index_candidates(normalised: str, *, field: str, bits: int) -> list[st
         blind_index(normalised, field=field, bits=bits, root=root)
         for root in keyring().blind_index_keys
     ]
+
+
+# --- auditgaps: keyed pseudonyms (lock-out records keep no plaintext username or address) -----
+
+
+def pseudonym(value: str, *, purpose: str, root: bytes | None = None) -> bytes:
+    """A full-length keyed HMAC-SHA256 of `value` under a sub-key for `purpose`.
+
+    Unlike a blind index it is not truncated: it must tell two values apart (one lock-out per
+    username, per address), and it names nothing stored encrypted, so it cannot link people.
+    """
+    root = root if root is not None else keyring().blind_index_keys[0]
+    subkey = _blind_index_subkey(root, f"pseudonym:{purpose}")
+    return hmac.new(subkey, value.encode("utf-8"), hashlib.sha256).digest()

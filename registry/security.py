@@ -9,6 +9,8 @@ through a login form that does not ask for it).
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -19,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp import match_token
 
+from registry import crypto
 from registry.api.errors import API_PATH_PREFIX, envelope
 
 LOCKED_OUT = "locked_out"
@@ -46,6 +49,52 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
     if request.path.startswith(API_PATH_PREFIX):
         return JsonResponse(envelope(LOCKED_OUT, message), status=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+# --- lock-out records keep keyed hashes, never a username or an address ----------------------
+# (AXES_USERNAME_CALLABLE / AXES_CLIENT_IP_CALLABLE). The same input always gives the same
+# hash, so axes still counts failures per username and per address.
+
+
+def axes_username_key(username: str) -> str:
+    """What axes stores for `username`: "h:" and 128 bits of its keyed hash (hex)."""
+    return "h:" + crypto.pseudonym(username, purpose="axes-username")[:16].hex()
+
+
+def axes_address_key(address: str) -> str:
+    """What axes stores for a client address: its keyed hash written as an IPv6 address in the
+    unique-local range fd00::/8 (axes' column is an IP address field, `inet` on PostgreSQL)."""
+    digest = crypto.pseudonym(address.strip().lower(), purpose="axes-address")
+    return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the keyed hash of the username being tried, or None."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        username = data.get("username") if hasattr(data, "get") else None
+    return axes_username_key(str(username)) if username else None
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind REGISTRY_NUM_PROXIES reverse proxies the
+    address the outermost of them saw (as DRF's throttles take it)."""
+    meta = getattr(request, "META", {})
+    proxies = int(getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES") or 0)
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return meta.get("REMOTE_ADDR") or None
+
+
+def axes_client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the keyed hash of the client's address, as an IPv6 address."""
+    address = client_address(request)
+    return axes_address_key(address) if address else None
 
 
 class OTPRequiredMiddleware:

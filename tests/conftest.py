@@ -45,3 +45,36 @@ def payment_officer(db):
 @pytest.fixture
 def auditor(db):
     return make_user("aud", "auditor", [])
+
+
+# --- auditgaps: every test that uses the database leaves an audit chain that verifies ---------
+
+# The fixtures through which a test reaches the database (pytest-django's, and the live server).
+_DB_FIXTURES = ("transactional_db", "db", "live_server", "django_db_reset_sequences")
+
+
+@pytest.fixture(autouse=True)
+def _audit_chain_verifies(request):
+    """At teardown, walk the audit chain of the test's database (as `verify_audit` does) and fail
+    the test if it is broken. Tests that tamper with it on purpose carry
+    `@pytest.mark.audit_chain_tampered`."""
+    uses_db = request.node.get_closest_marker("django_db") is not None
+    for name in _DB_FIXTURES:
+        if name in request.fixturenames:
+            # Set the database up before this fixture, so it is torn down after the check.
+            request.getfixturevalue(name)
+            uses_db = True
+            break
+    yield
+    if not uses_db or request.node.get_closest_marker("audit_chain_tampered"):
+        return
+    from django.db import InternalError
+
+    from registry.audit_chain import verify_chain
+
+    try:
+        report = verify_chain()
+    except InternalError:
+        return  # the test left its PostgreSQL transaction aborted: nothing more can be read
+    if not report.ok:
+        pytest.fail(f"the test left a broken audit chain: {report.broken}", pytrace=False)

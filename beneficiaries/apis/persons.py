@@ -1,10 +1,12 @@
 """Persons: register, read (masked unless asked and allowed), search by personal data, death, move."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from beneficiaries import selectors, services
@@ -17,7 +19,15 @@ from beneficiaries.apis.common import (
     wants_unmasked,
 )
 from beneficiaries.models import Person
-from beneficiaries.subject_data import person_data_export
+from beneficiaries.subject_data import person_data_export, person_data_export_pdf
+from registry.exceptions import ValidationFailed
+
+
+class FormatNamesTheDocument(DefaultContentNegotiation):
+    """`?format=pdf` chooses the export's document here, not a DRF renderer: errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 @extend_schema_view(
@@ -143,14 +153,30 @@ class PersonViewSet(RegistryViewSet):
         return Response(s.PersonOutput(person).data)
 
     @extend_schema(
-        summary="Xuất toàn bộ dữ liệu về một người (JSON, có ghi nhật ký)",
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        summary="Xuất toàn bộ dữ liệu về một người (JSON; ?format=pdf: bản PDF dễ đọc), có ghi nhật ký",
+        parameters=[OpenApiParameter("format", str, enum=["json", "pdf"], required=False)],
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
     )
-    @action(detail=True, methods=["get"], url_path="data-export")
+    @action(
+        detail=True, methods=["get"], url_path="data-export",
+        content_negotiation_class=FormatNamesTheDocument,
+    )  # fmt: skip
     def data_export(self, request, pk=None):
-        payload, digest = person_data_export(actor=request.user, person_id=pk)
-        response = HttpResponse(payload, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="person-{int(pk)}.json"'
+        file_format = request.query_params.get("format") or "json"
+        if file_format not in ("json", "pdf"):
+            message = _("Định dạng phải là json hoặc pdf.")
+            raise ValidationFailed(message, code="invalid_format", fields={"format": [message]})
+        if file_format == "pdf":
+            payload, digest = person_data_export_pdf(actor=request.user, person_id=pk)
+            content_type = "application/pdf"
+        else:
+            payload, digest = person_data_export(actor=request.user, person_id=pk)
+            content_type = "application/json; charset=utf-8"
+        response = HttpResponse(payload, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="person-{int(pk)}.{file_format}"'
         response["X-Content-SHA256"] = digest
         response["Cache-Control"] = "no-store"
         return response

@@ -382,3 +382,9 @@ REGISTRY_PRINTS_DIR = Path(os.environ.get("REGISTRY_PRINTS_DIR", VAR_DIR / "prin
 # reports: the summary is served from the cache while the audit chain head has not moved since
 # it was computed (every write audits: reports/cache.py), for at most this many seconds; 0 = off.
 REGISTRY_REPORT_CACHE_SECONDS = int(os.environ.get("REGISTRY_REPORT_CACHE_SECONDS", "0"))
+# auditgaps: axes keeps keyed hashes of usernames and client addresses (registry/security.py),
+# never the plaintext; successful logins are in the audit trail, not in axes' access log (which
+# would keep the plain username). Unlock with `manage.py unlock_login USERNAME` / `--address`.
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "registry.security.axes_client_ip"
+AXES_DISABLE_ACCESS_LOG = True

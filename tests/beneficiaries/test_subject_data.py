@@ -49,3 +49,67 @@ def test_a_social_worker_may_not_export(tmp_path, person):
         call_command("person_data_export", person.pk, actor="sw_nope", output=tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
     assert not AuditEvent.objects.filter(action="person.data_exported").exists()
+
+
+# --- auditgaps: the readable PDF of the same export ------------------------------------------
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_export_shows_every_section_in_vietnamese_and_is_audited(client_for, person):
+    from beneficiaries.subject_data_pdf import SECTIONS
+
+    auditor = client_for(make_user("aud_pdf", "auditor", []))
+    answer = auditor.get(f"/api/v1/persons/{person.pk}/data-export/", {"format": "pdf"})
+    assert answer.status_code == 200, answer.content[:300]
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"].endswith(f'person-{person.pk}.pdf"')
+    pdf = answer.content
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "Lê Thị Mận" in text and "045140098765" in text
+    for key, heading, _model in SECTIONS:
+        assert heading in text, key
+    assert "Lập hồ sơ" in text  # the case's history, by its Vietnamese name
+    event = AuditEvent.objects.get(action="person.data_exported")
+    assert event.data["format"] == "pdf"
+    assert event.data["sha256"] == hashlib.sha256(pdf).hexdigest() == answer["X-Content-SHA256"]
+    assert event.data["chain_head"].split(":")[1] in text.replace("\n", "")
+    assert "Lê Thị Mận" not in json.dumps(event.data, ensure_ascii=False)
+
+
+def test_the_pdf_embeds_its_font(client_for, person):
+    import io
+
+    import pypdf
+
+    auditor = client_for(make_user("aud_pdf_font", "auditor", []))
+    pdf = auditor.get(f"/api/v1/persons/{person.pk}/data-export/?format=pdf").content
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            assert "BeVietnamPro" in str(font.get_object()["/BaseFont"])
+
+
+def test_the_pdf_export_is_refused_to_the_same_roles_and_bad_formats(client_for, person):
+    worker = client_for(make_user("sw_pdf", "social_worker", ["18859"]))
+    answer = worker.get(f"/api/v1/persons/{person.pk}/data-export/?format=pdf")
+    assert answer.status_code == 403 and answer.json()["error"]["code"]
+    auditor = client_for(make_user("aud_pdf_bad", "auditor", []))
+    answer = auditor.get(f"/api/v1/persons/{person.pk}/data-export/?format=docx")
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid_format"
+    assert auditor.get("/api/v1/persons/999999/data-export/?format=pdf").status_code == 404
+    assert not AuditEvent.objects.filter(action="person.data_exported").exists()
+
+
+def test_the_command_writes_the_pdf_too(tmp_path, person):
+    make_user("aud_pdf_cmd", "auditor", [])
+    target = tmp_path / "person.pdf"
+    call_command("person_data_export", person.pk, actor="aud_pdf_cmd", output=target, format="pdf")
+    assert "Lê Thị Mận" in _pdf_text(target.read_bytes())

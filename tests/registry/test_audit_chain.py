@@ -97,6 +97,7 @@ def test_the_application_cannot_change_or_delete_an_event():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_changed_event_is_named():
     events = record()
     sql(f"UPDATE {TABLE} SET data = %s WHERE id = %s", [json.dumps({"n": 99}), events[2].pk])
@@ -105,6 +106,7 @@ def test_a_changed_event_is_named():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_changed_actor_or_time_is_named():
     events = record()
     sql(f"UPDATE {TABLE} SET commune_code = '18859' WHERE id = %s", [events[1].pk])
@@ -112,6 +114,7 @@ def test_a_changed_actor_or_time_is_named():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_deleted_event_is_named_by_its_number_and_the_event_after_it():
     events = record()
     sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[2].pk])
@@ -120,6 +123,7 @@ def test_a_deleted_event_is_named_by_its_number_and_the_event_after_it():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_deleted_last_event_is_caught_by_the_recorded_head():
     events = record()
     sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[-1].pk])
@@ -146,6 +150,7 @@ def _forge(*, sequence: int, prev_hash: str) -> int:
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_forged_event_appended_with_a_valid_hash_is_named():
     events = record()
     forged = _forge(sequence=6, prev_hash=events[-1].hash)
@@ -154,6 +159,7 @@ def test_a_forged_event_appended_with_a_valid_hash_is_named():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_a_forged_event_inserted_in_the_middle_is_named():
     events = record()
     # Make room at number 3 (two steps: the unique constraint holds row by row).
@@ -165,6 +171,7 @@ def test_a_forged_event_inserted_in_the_middle_is_named():
 
 
 @pytest.mark.django_db
+@pytest.mark.audit_chain_tampered
 def test_two_swapped_events_are_named_as_reordered():
     events = record()
     a, b = events[1], events[3]

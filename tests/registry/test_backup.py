@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import os
 import zipfile
@@ -57,7 +58,11 @@ def test_a_backup_restores_exactly(tmp_path, registry_data):
     archive = tmp_path / "registry.rgbak"
     out = run("backup", archive)
     assert "registry.auditevent" in out and "[1/" in out  # progress per table
-    head = audit_chain_head()
+    # The archive's chain ends at "backup.started"; "backup.written" (recorded once the archive
+    # was sealed) names that head.
+    written = AuditEvent.objects.get(action="backup.written")
+    sequence, hash_ = written.data["chain_head"].split(":")
+    assert audit_chain_head().sequence == written.sequence == int(sequence) + 1
     counts = (Household.objects.count(), Person.objects.count(), AuditEvent.objects.count())
 
     # Life goes on after the backup, then the backup is restored.
@@ -72,8 +77,8 @@ def test_a_backup_restores_exactly(tmp_path, registry_data):
     assert (restored.full_name, restored.national_id) == ("Trần Thị Bưởi", NATIONAL_ID)
     assert Household.objects.get(pk=household.pk).address == "12 Lê Duẩn"
     # The chain is the archived one plus the restore's own event, and it verifies.
-    assert AuditEvent.objects.count() == counts[2] + 1
-    assert AuditEvent.objects.get(sequence=head.sequence).hash == head.hash
+    assert AuditEvent.objects.count() == (counts[2] - 1) + 1
+    assert AuditEvent.objects.get(sequence=int(sequence)).hash == hash_
     assert AuditEvent.objects.order_by("-sequence").first().action == "backup.restored"
     assert verify_chain().ok
 
@@ -147,6 +152,16 @@ def test_no_backup_without_a_key(tmp_path):
 
 
 def test_a_backup_is_an_audit_event_inside_the_archive(tmp_path, registry_data):
-    run("backup", tmp_path / "a.rgbak")
+    archive = tmp_path / "a.rgbak"
+    run("backup", archive)
     with transaction.atomic():
         assert AuditEvent.objects.filter(action="backup.written").count() == 1
+    written = AuditEvent.objects.get(action="backup.written")
+    assert written.data["sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
+    started = AuditEvent.objects.get(action="backup.started")
+    assert started.sequence < written.sequence
+    # "started" is inside the archive, "written" (recorded once the archive was sealed) is not.
+    run("restore", archive)
+    actions = list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True))
+    assert actions[-2:] == ["backup.started", "backup.restored"]
+    assert "backup.written" not in actions

@@ -180,11 +180,19 @@ def test_killed_backup_leaves_no_archive_under_its_name_and_a_rerun_writes_it(si
     )
     assert not target.exists()
     assert site.python(DUMP, keys=KEY_A)["values"] == before["values"]
+    # The killed run shows as started, never as written: no archive was completed.
+    killed = site.python(PAYMENT_STATE)["events"]
+    assert killed.count("backup.started") == 1 and "backup.written" not in killed
     assert site.python(BACKUP.format(path=str(target))) == {"written": True}
+    rerun = site.python(PAYMENT_STATE)["events"]
+    assert rerun[-2:] == ["backup.started", "backup.written"]
+    assert rerun.count("backup.written") == 1
     assert not target.with_name(target.name + ".partial").exists()
     # The archive is whole: restore accepts it and the chain verifies afterwards.
     site.manage("restore", str(target))
     assert site.python(DUMP, keys=KEY_A)["values"] == before["values"]
     site.manage("verify_audit")
     events = site.python(PAYMENT_STATE)["events"]
-    assert events.count("backup.written") == 2 and events[-1] == "backup.restored"
+    # The archive holds both "started" events; its own "written" came after it was sealed.
+    assert events.count("backup.started") == 2 and "backup.written" not in events
+    assert events[-1] == "backup.restored"

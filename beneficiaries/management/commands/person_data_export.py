@@ -1,4 +1,4 @@
-"""Export everything held about one person as JSON (Law 91/2025), audited with its SHA-256."""
+"""Export everything held about one person as JSON or PDF (Law 91/2025), audited with its SHA-256."""
 
 from pathlib import Path
 
@@ -7,13 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beneficiaries.subject_data import person_data_export
+from beneficiaries.subject_data import person_data_export, person_data_export_pdf
 from registry.exceptions import RegistryError
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Xuất toàn bộ dữ liệu về một người (JSON) theo yêu cầu của chủ thể dữ liệu; người thực "
+        "Xuất toàn bộ dữ liệu về một người (JSON hoặc PDF) theo yêu cầu của chủ thể dữ liệu; người thực "
         "hiện phải có quyền xem dữ liệu cá nhân không che."
     )
 
@@ -21,13 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("person_id", type=int)
         parser.add_argument("--actor", required=True, help=gettext_lazy("tên đăng nhập"))
         parser.add_argument("--output", type=Path, required=True)
+        parser.add_argument("--format", choices=["json", "pdf"], default="json")
 
     def handle(self, *args, person_id: int, actor: str, output: Path, **options):
+        export = person_data_export_pdf if options["format"] == "pdf" else person_data_export
         user = get_user_model().objects.filter(username=actor, is_active=True).first()
         if user is None:
             raise CommandError(_("Không có người dùng %(username)s.") % {"username": actor})
         try:
-            payload, digest = person_data_export(actor=user, person_id=person_id)
+            payload, digest = export(actor=user, person_id=person_id)
         except RegistryError as error:
             raise CommandError(str(error.message)) from None
         output.write_bytes(payload)

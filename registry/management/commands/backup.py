@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.audit import AuditAction, audit_record
-from registry.backup import BackupError, backup_key, backup_write
+from registry.backup import BackupError, backup_key, backup_write, file_sha256
 
 
 class Command(BaseCommand):
@@ -24,14 +24,26 @@ class Command(BaseCommand):
         try:
             backup_key()
             with transaction.atomic():
-                # The event is inside the archive: the chain shows every backup taken.
+                # Inside the archive: the restored chain shows the backup it came from.
                 audit_record(
                     actor=None,
-                    action=AuditAction.BACKUP_WRITTEN,
+                    action=AuditAction.BACKUP_STARTED,
                     object_type="backup",
                     data={"file": archive.name},
                 )
             manifest = backup_write(archive, progress=self.stdout.write)
+            # Only once the archive is whole under its name: a killed run leaves no "written".
+            with transaction.atomic():
+                audit_record(
+                    actor=None,
+                    action=AuditAction.BACKUP_WRITTEN,
+                    object_type="backup",
+                    data={
+                        "file": archive.name,
+                        "sha256": file_sha256(archive),
+                        "chain_head": "{sequence}:{hash}".format(**manifest["chain_head"]),
+                    },
+                )
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from None
         head = manifest["chain_head"]
