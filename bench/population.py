@@ -46,6 +46,7 @@ WALLET_BINS = ("971005", "971011")
 class Population:
     persons: int
     seed: int = 44
+    service_sample: int = SERVICE_SAMPLE  # assessments, cases, accounts through the services
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Stats:
     persons: int = 0
     households: int = 0
     import_seconds: float = 0.0
+    import_cpu: float = 0.0  # this process's CPU seconds in the import (the machine is shared)
     assessments: int = 0
     cases: dict[str, int] = field(default_factory=dict)
     accounts: dict[str, int] = field(default_factory=dict)
@@ -174,9 +176,10 @@ def import_rows(population: Population, actor, stats: Stats, progress=print) -> 
     rng = random.Random(population.seed + 1)
     for number, chunk in enumerate(rows(population, communes()), start=1):
         content = csv_bytes(chunk)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = persons_import(actor=actor, file=upload(f"dan-so-{number}.csv", content))
         stats.import_seconds += time.perf_counter() - started
+        stats.import_cpu += time.process_time() - started_cpu
         stats.persons += result.created
         stats.households += result.households_created
         for row in rng.sample(chunk, min(len(chunk), 40)):
@@ -246,7 +249,7 @@ def add_records(population: Population, *, actor, approver, stats: Stats) -> Non
             lacking = rng.sample(
                 indicators, rng.choice((0, 1, 2, 3, 4, 5)) if low else rng.randint(0, 2)
             )
-            if index < SERVICE_SAMPLE:
+            if index < population.service_sample:
                 poverty_assessment_record(
                     actor=actor,
                     household_id=pk,
@@ -280,7 +283,7 @@ def add_records(population: Population, *, actor, approver, stats: Stats) -> Non
         audit_record_many(
             actor=actor, action=AuditAction.POVERTY_ASSESSMENT_RECORDED, objects=assessments
         )
-    stats.assessments = len(assessments) + 2 * min(SERVICE_SAMPLE, len(households))
+    stats.assessments = len(assessments) + 2 * min(population.service_sample, len(households))
 
     persons = Person.objects.order_by("pk").only(
         "pk", "date_of_birth", "household_id", "commune_id", "full_name"
@@ -308,7 +311,7 @@ def add_records(population: Population, *, actor, approver, stats: Stats) -> Non
             )
         if channel != "cash":
             account["account_name"] = account_name_from(person.full_name)
-        if sampled < SERVICE_SAMPLE:
+        if sampled < population.service_sample:
             sampled += 1
             _through_services(
                 person.pk, programme, category, extra, account, actor=actor, approver=approver
