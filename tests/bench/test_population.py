@@ -30,8 +30,9 @@ def test_rows_are_the_same_for_a_seed_and_look_like_a_province():
     assert heads == Counter(dict.fromkeys(sizes, 1))
     assert any(not row["full_name"].isascii() for row in first)  # diacritics
     for row in first:
-        national_id, born = row["national_id"], date.fromisoformat(
-            "-".join(reversed(row["date_of_birth"].split("/")))
+        national_id, born = (
+            row["national_id"],
+            date.fromisoformat("-".join(reversed(row["date_of_birth"].split("/")))),
         )
         if national_id:
             female = row["sex"] == "Nữ"
