@@ -29,7 +29,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:
+def database_url() -> str:
     from django.db import connection
 
     settings = connection.settings_dict
@@ -91,7 +91,7 @@ def load_figures(stats, commune_codes: list[str], *, seconds: int, users: int = 
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "registry.settings.base",
         "BENCH_LOAD_DATA": str(workdir / "data.json"),
         "BENCH_LOAD_WRITES": str(writes),
