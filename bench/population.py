@@ -182,7 +182,7 @@ def import_rows(population: Population, actor, stats: Stats, progress=print) -> 
         stats.import_cpu += time.process_time() - started_cpu
         stats.persons += result.created
         stats.households += result.households_created
-        for row in rng.sample(chunk, min(len(chunk), 40)):
+        for row in rng.sample(chunk, min(len(chunk), 100)):
             if row["national_id"]:
                 stats.national_ids.append(row["national_id"])
             stats.names.append(row["full_name"])
