@@ -148,6 +148,8 @@ def load_figures(stats, commune_codes: list[str], *, seconds: int, users: int = 
         )
     )
     figures.append(Figure("load_errors", float(aggregated["Failure Count"]), "errors", 0))
+    written = len(writes.read_text(encoding="utf-8").splitlines()) if writes.exists() else 0
+    figures.append(Figure("load_writes_acknowledged", written, "writes"))
     figures.append(Figure("load_writes_missing", _missing_writes(writes), "writes", 0))
     return figures
 
