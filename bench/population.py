@@ -198,11 +198,11 @@ def _plan_case(rng: random.Random, age: int, poor: bool) -> tuple[str, str, dict
         return "social_pension", "pension", {}
     if 60 <= age < 80 and poor and draw < 0.3:
         return "social_assistance", "5.5a", {}
+    if age < 16 and draw > 0.996:  # orphans: before 5.6, which takes the same draws
+        return "social_assistance", "5.1", {}
     if draw > 0.985:  # about 1.5 % severely disabled
         level = "extremely_severe" if rng.random() < 0.3 else "severe"
         return "social_assistance", "5.6", {"disability_level": level}
-    if age < 16 and draw > 0.996:
-        return "social_assistance", "5.1", {}
     if age >= 18 and 0.98 < draw <= 0.9805:
         return "social_assistance", "5.8", {}
     if age >= 45 and 0.95 < draw <= 0.975:  # relatives of martyrs, invalids
