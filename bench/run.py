@@ -80,7 +80,7 @@ def main() -> int:
     scratch = scratch_database("bench_run_", args.database_url)
     from django.db import connection
 
-    from bench import figures, figures_load
+    from bench import figures, figures_exports, figures_load
     from bench.population import Population, communes, populate
 
     def show(items) -> None:
@@ -114,7 +114,7 @@ def main() -> int:
                     items, batch = figures.batch_figures(clerk, approver, codes)
                     show(items)
                 elif step == "exports" and batch is not None:
-                    show(figures.export_figures(clerk, batch))
+                    show(figures_exports.export_figures(clerk, batch))
                 elif step == "certificates":
                     show(figures.certificate_figures(approver, args.pages))
                 elif step == "reports":
