@@ -39,3 +39,15 @@ MESSAGE_IGNORES := -i ".venv/*" -i "var/*" -i "staticfiles/*" -i "tests/*" -i "b
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --add-location file --no-obsolete $(MESSAGE_IGNORES)
 	$(PY) manage.py compilemessages -l en -i .venv
+
+# Benchmarks (bench/run.py, docs/performance.md): a generated province, then every figure of
+# issue 17 beside its limit. SQLite in a temporary file by default; on PostgreSQL:
+#   make bench BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pg
+# (a fresh test_<name> database is created beside it and dropped). Exits 1 when a figure misses.
+.PHONY: bench bench-full
+BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+bench: $(STAMP)
+	$(PY) bench/run.py --persons 100000 --load-seconds 30 $(BENCH_DB) $(BENCH_ARGS)
+
+bench-full: $(STAMP)
+	$(PY) bench/run.py --persons 1000000 --load-seconds 60 --pages 1000 $(BENCH_DB) $(BENCH_ARGS)

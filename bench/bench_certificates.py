@@ -25,16 +25,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 TARGET_PAGES_PER_SECOND = 150.0
 COMMUNE = "18859"
 
@@ -169,14 +170,12 @@ def renderer_variants(pages: int, runs: int) -> bool:
 def service_variant(pages: int, runs: int) -> bool:
     """Issue `pages` certificates in a scratch SQLite database, then time the batch print."""
     import time_machine
-    from django.core.management import call_command
 
     from beneficiaries.models import Case, CaseStatus, Household, Person, PovertyAssessment
     from certificates import printing, services
     from registry.models import User
     from registry.roles import APPROVER, sync_roles
 
-    call_command("migrate", verbosity=0)
     sync_roles()
     from django.contrib.auth.models import Group
 
@@ -229,15 +228,7 @@ def main() -> int:
     parser.add_argument("--skip-service", action="store_true", help="renderers only, no database")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench_certificates_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    scratch = scratch_database("bench_certificates_", None)  # SQLite in a temporary directory
     try:
         print(f"pages per PDF: {args.pages:,}; runs: {args.runs} (median); cores: {os.cpu_count()}")
         print(f"load average before: {os.getloadavg()[0]:.1f}")
@@ -248,7 +239,7 @@ def main() -> int:
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         return 0 if ok else 1
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":

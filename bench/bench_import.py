@@ -3,9 +3,9 @@
     .venv/bin/python bench/bench_import.py                  # SQLite on disk, in a temp dir
     .venv/bin/python bench/bench_import.py --database-url postgres://postgres@127.0.0.1:5432/h_import
 
-SQLite: a fresh database file and REGISTRY_VAR_DIR (keys) in a temporary directory, removed at
-the end. PostgreSQL: Django's test-database machinery creates `test_<name>` beside the given
-database and drops it afterwards, so the named database itself is never written to.
+The database is bench/scratch.py's: a fresh SQLite file (and REGISTRY_VAR_DIR for the keys) in a
+temporary directory, or `test_<name>` created beside the given PostgreSQL database and dropped
+afterwards, so the named database itself is never written to.
 Each run imports a new file (new ID numbers), so the persons table grows as it would in use.
 """
 
@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 LIMIT_SECONDS = 30.0
 COMMUNE = "18859"  # a commune of Quảng Trị (province 44)
 
@@ -98,16 +98,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench_import_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    scratch = scratch_database("bench_import_", args.database_url)
     from django.db import connection
 
     from beneficiaries.imports import persons_import
@@ -115,14 +106,7 @@ def main() -> int:
     from registry.models import User
     from registry.roles import SOCIAL_WORKER, sync_roles
 
-    postgres = connection.vendor == "postgresql"
-    old_name = None
     try:
-        if postgres:
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        else:
-            call_command("migrate", verbosity=0)
         sync_roles()
         from django.contrib.auth.models import Group
 
@@ -180,9 +164,7 @@ def main() -> int:
         print(f"persons in the table at the end: {Person.objects.count():,}")
         return 1 if failed else 0
     finally:
-        if postgres and old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":

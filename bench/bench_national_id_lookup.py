@@ -16,9 +16,9 @@ Limit: "answers in milliseconds through an index" (issue 3); measured.md's basel
 kind of machine is 0.62 ms median through the ORM (0.58 ms on PostgreSQL). The run fails if a
 median exceeds LIMIT_MS or the plan does not use the index.
 
-SQLite: a fresh file and REGISTRY_VAR_DIR in a temporary directory, removed at the end.
-PostgreSQL: Django's test-database machinery creates `test_<name>` beside the given database and
-drops it afterwards, so the named database itself is never written to.
+The database is bench/scratch.py's: a fresh SQLite file and REGISTRY_VAR_DIR in a temporary
+directory, or `test_<name>` created beside the given PostgreSQL database and dropped afterwards,
+so the named database itself is never written to.
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ import argparse
 import base64
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scratch import scratch_database  # noqa: E402
+
 LIMIT_MS = 10.0
 PROVINCE = "44"  # Quảng Trị: persons are spread over its communes
 CHUNK = 10_000
@@ -153,19 +154,10 @@ def main() -> int:
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench_nid_"))
-    os.environ["REGISTRY_VAR_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Keys of its own, so the bench never reads or writes var/ keys.
     os.environ["REGISTRY_ENCRYPTION_KEYS"] = f"bench:{base64.b64encode(os.urandom(32)).decode()}"
     os.environ["REGISTRY_BLIND_INDEX_KEY"] = base64.b64encode(os.urandom(32)).decode()
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    scratch = scratch_database("bench_nid_", args.database_url)
     from django.db import connection
 
     from beneficiaries.models import Household, Person
@@ -175,14 +167,7 @@ def main() -> int:
     from registry.models import Commune, User
     from registry.roles import SOCIAL_WORKER, sync_roles
 
-    postgres = connection.vendor == "postgresql"
-    old_name = None
     try:
-        if postgres:
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        else:
-            call_command("migrate", verbosity=0)
         communes = list(
             Commune.objects.filter(province_id=PROVINCE)
             .order_by("code")
@@ -279,9 +264,7 @@ def main() -> int:
             print("  " + plan.replace("\n", "\n  "))
         return 1 if failed else 0
     finally:
-        if postgres and old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.close()
 
 
 if __name__ == "__main__":
