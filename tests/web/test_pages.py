@@ -110,6 +110,19 @@ def test_navigation_follows_the_role(sw_client, web_client, approver):
     other = web_client(make_user("pay1", "payment_officer", [OWN_COMMUNE]))
     html = other.get(reverse("home")).content.decode()
     assert reverse("web:search") in html and reverse("web:approvals") not in html
+    assert reverse("web:payments-batches") in html and reverse("web:audit-trail") not in html
+    auditor = web_client(make_user("kt1", "auditor", [OWN_COMMUNE]))
+    html = auditor.get(reverse("home")).content.decode()
+    assert reverse("web:audit-trail") in html and reverse("web:audit-certificates") in html
+    assert reverse("web:household-new") not in html
+    assert "đang được xây dựng" not in html
+
+
+def test_person_page_links_to_the_payment_account_for_payment_roles(sw_client, web_client, person):
+    link = reverse("web:payments-account", args=[person.pk])
+    assert link not in sw_client.get(reverse("web:person", args=[person.pk])).content.decode()
+    officer = web_client(make_user("pay2", "payment_officer", [OWN_COMMUNE]))
+    assert link in officer.get(reverse("web:person", args=[person.pk])).content.decode()
 
 
 def test_pages_have_a_skip_link_and_a_language_switch(sw_client):
