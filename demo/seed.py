@@ -25,6 +25,7 @@ from beneficiaries.models import (
     Programme,
     Relation,
 )
+from demo.certificates import demo_certificates_seed
 from demo.payments import demo_payments_seed
 from demo.plan import (
     DEMO_COMMUNE_CODES,
@@ -298,6 +299,10 @@ def demo_seed(
         maker=officers["demo_payment_officer"], checker=officers["demo_payment_officer_2"],
         communes=list(DEMO_COMMUNE_CODES), today=today, seed=SEED + 2,
     )  # fmt: skip
+    # Certificates likewise, issued by the demo auditor (every commune), one of them revoked.
+    demo_certificates_seed(
+        actor=users_by_name(["demo_auditor"])[0], communes=list(DEMO_COMMUNE_CODES), today=today
+    )
     demo_users = [
         DemoUser(username, role, passwords[username], DEMO_COMMUNE_CODES if scoped else ())
         for username, role, scoped in DEMO_USERS

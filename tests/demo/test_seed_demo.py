@@ -320,3 +320,18 @@ def test_the_demo_has_payments_for_every_payment_screen(seeded):
     failed = last.lines.get(status=LineStatus.FAILED)
     carried = batches[1].lines.get(case=failed.case)
     assert carried.arrears >= failed.amount
+
+
+def test_the_demo_has_certificates_for_every_certificate_screen(seeded):
+    from certificates.models import Certificate, CertificateKind
+    from certificates.online import certificate_verify
+
+    certificates = list(Certificate.objects.order_by("pk"))
+    kinds = Counter(c.kind for c in certificates)
+    assert kinds[CertificateKind.BENEFICIARY_STATUS] >= 2
+    assert kinds[CertificateKind.HOUSEHOLD_POVERTY] >= 1
+    revoked = [c for c in certificates if c.revoked_at]
+    assert len(revoked) == 1 and revoked[0].revocation_reason
+    # The verification page tells the revoked one from the ones still valid.
+    assert certificate_verify(revoked[0].token).status == "revoked"
+    assert certificate_verify(certificates[-1].token).status == "valid"
