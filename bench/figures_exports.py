@@ -130,9 +130,11 @@ def measure_spawned(job, *args) -> tuple[float, float, float]:
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(job, args, database_url(), sender))
     process.start()
-    result = receiver.recv()
-    process.join()
-    return result
+    sender.close()  # so that a child which dies unanswered raises EOFError here, not a hang
+    try:
+        return receiver.recv()
+    finally:
+        process.join()
 
 
 def export_figures(actor, batch) -> list[Figure]:

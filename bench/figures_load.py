@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -151,6 +152,7 @@ def load_figures(stats, commune_codes: list[str], *, seconds: int, users: int = 
     written = len(writes.read_text(encoding="utf-8").splitlines()) if writes.exists() else 0
     figures.append(Figure("load_writes_acknowledged", written, "writes"))
     figures.append(Figure("load_writes_missing", _missing_writes(writes), "writes", 0))
+    shutil.rmtree(workdir, ignore_errors=True)
     return figures
 
 
