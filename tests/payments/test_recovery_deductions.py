@@ -205,3 +205,15 @@ def test_settling_needs_a_reason_and_a_reference(client, officer, dead_owed_arre
     assert (recovery.status, recovery.settled_amount) == (RecoveryStatus.WAIVED, MONTH)
     with pytest.raises(InvalidTransition):
         services.payment_recovery_settle(actor=officer, recovery_id=recovery.pk, status="recovered")
+
+
+def test_the_batch_page_shows_what_was_deducted(client, officer, dead_owed_arrears):
+    from django.urls import reverse as url
+
+    batch = october(officer)
+    client.force_login(officer)
+    html = client.get(url("web:payments-batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    page = html.content.decode()
+    deductions = page[page.index('id="fig-deductions"') :]
+    assert deductions[: deductions.index("</span>")].endswith("500.000 đ")
+    assert "khấu trừ thu hồi từ các dòng" in page

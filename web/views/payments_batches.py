@@ -113,8 +113,11 @@ def batch_job(request, pk: int):
 
 
 def batch_figures(batch: PaymentBatch) -> dict:
-    """What the page shows beside the batch's stored totals: arrears and one-offs (one query)."""
-    sums = batch.lines.aggregate(arrears=Sum("arrears"), one_off=Sum("one_off"))
+    """What the page shows beside the batch's stored totals: arrears, one-offs and recoveries
+    deducted from its lines (one query)."""
+    sums = batch.lines.aggregate(
+        arrears=Sum("arrears"), one_off=Sum("one_off"), deduction=Sum("deduction")
+    )
     return {key: value or Decimal(0) for key, value in sums.items()}
 
 
