@@ -66,7 +66,7 @@ class PaymentBatchOutput(serializers.Serializer):
     cashless_share = serializers.DecimalField(max_digits=5, decimal_places=4)
     recoveries = serializers.SerializerMethodField(
         help_text="Khoản thu hồi phát hiện khi lập đợt (người mất sau khi đã chi): số và tiền; "
-        "thu hồi từ gia đình, ngoài tệp ngân hàng."
+        "trừ vào các dòng sau của hồ sơ; phần còn lại chờ quyết toán (payment-recoveries)."
     )
     created_by = serializers.CharField(source="created_by.username")
     approved_by = serializers.CharField(
