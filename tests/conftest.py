@@ -78,3 +78,16 @@ def _audit_chain_verifies(request):
         return  # the test left its PostgreSQL transaction aborted: nothing more can be read
     if not report.ok:
         pytest.fail(f"the test left a broken audit chain: {report.broken}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the project's language (Vietnamese): a request with
+    `Accept-Language: en` leaves English active in the thread, which made later tests that call
+    services directly see English messages, depending on the order the tests ran in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

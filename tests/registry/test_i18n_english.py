@@ -48,24 +48,32 @@ MAN_WITH_FEMALE_ID = {
 
 
 def po_entries(path: Path) -> list[dict]:
-    """Every entry of a .po file as {"msgid", "msgstr", "flags"}, the header included."""
+    """Every entry of a .po file as {"msgid", "msgstr", "flags"}, the header included. A plural
+    entry becomes one entry per form: msgid with msgstr[0], msgid_plural with each later form."""
     entries, entry, field = [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if entry is not None:
-                entries.append(entry)
+                entries.extend(_plural_forms(entry))
             entry, field = None, None
             continue
         if entry is None:
-            entry = {"msgid": "", "msgstr": "", "flags": set(), "obsolete": False}
+            entry = {"msgid": "", "msgstr": "", "flags": set(), "obsolete": False, "forms": {}}
         if line.startswith("#~"):
             entry["obsolete"] = True
         elif line.startswith("#,"):
             entry["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid_plural", "msgctxt", "msgstr[")):
-            raise AssertionError(f"plural or context entries are not expected here: {line}")
+        elif line.startswith("msgctxt"):
+            raise AssertionError(f"context entries are not expected here: {line}")
+        elif line.startswith("msgid_plural "):
+            field = "msgid_plural"
+            entry[field] = ast.literal_eval(line[len("msgid_plural ") :])
+        elif match := re.match(r"msgstr\[(\d+)\] ", line):
+            field = f"msgstr[{match[1]}]"
+            entry["forms"][field] = None
+            entry[field] = ast.literal_eval(line[match.end() :])
         elif line.startswith("msgid "):
             field = "msgid"
             entry[field] = ast.literal_eval(line[len("msgid ") :])
@@ -77,6 +85,26 @@ def po_entries(path: Path) -> list[dict]:
         else:
             raise AssertionError(f"unexpected .po line: {line!r}")
     return entries
+
+
+def _plural_forms(entry: dict) -> list[dict]:
+    if not entry["forms"]:
+        return [entry]
+    forms = []
+    for index, form in enumerate(entry["forms"]):
+        msgid = entry["msgid"] if index == 0 else entry["msgid_plural"]
+        # English has two forms: the first for one, the second for any other number.
+        count = 1 if index == 0 else 2
+        forms.append(
+            {
+                **entry,
+                "msgid": msgid,
+                "msgstr": entry[form],
+                "count": count,
+                "singular": entry["msgid"],
+            }
+        )
+    return forms
 
 
 def _entries(path: Path) -> list[dict]:
@@ -126,12 +154,18 @@ def test_translations_are_english_not_copied_vietnamese(messages):
     assert copied == []
 
 
+def _compiled(catalogue: gettext.GNUTranslations, entry: dict) -> str:
+    if "count" not in entry:
+        return catalogue.gettext(entry["msgid"])
+    return catalogue.ngettext(entry["singular"], entry["msgid_plural"], entry["count"])
+
+
 @pytest.mark.parametrize("po_file", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_compiled_catalogue_matches_the_po_file(po_file):
     entries = _entries(po_file)
     with po_file.with_suffix(".mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [e["msgid"] for e in entries if catalogue.gettext(e["msgid"]) != e["msgstr"]]
+    stale = [e["msgid"] for e in entries if _compiled(catalogue, e) != e["msgstr"]]
     assert stale == [], f"{po_file.name} differs from its .mo: run make messages"
     assert all(catalogue.gettext(e["msgid"]).strip() for e in entries)
 
