@@ -82,8 +82,10 @@ def payment_recoveries_list(*, user: User, filters=None) -> QuerySet[PaymentReco
         recoveries = recoveries.filter(status=filters["status"])
     if filters.get("commune"):
         recoveries = recoveries.filter(commune_id=filters["commune"])
-    if str(filters.get("case", "")).isdigit():
-        recoveries = recoveries.filter(case_id=int(filters["case"]))
+    case = str(filters.get("case", ""))
+    # Only ASCII digits within the key's range: "²" passes isdigit(), a 30-digit id overflows.
+    if case.isascii() and case.isdigit() and 0 < int(case) <= MAX_PK:
+        recoveries = recoveries.filter(case_id=int(case))
     return recoveries.order_by("id")
 
 

@@ -402,6 +402,7 @@ def test_rotation_skips_values_already_under_the_current_key(keys_a):
         "jobs.jobinput": 0,  # a job's uploaded file is re-encrypted too
         "payments.paymentaccount": 0,  # payments: account number, name, holder
         "payments.paymentline": 0,  # payments: the account frozen on each line
+        "payments.paymentrecovery": 0,  # paygaps: the reason a recovery was settled
     }
     assert seen == [("beneficiaries.household", 1, 1), ("beneficiaries.person", 1, 1)]
     assert second.total_values == 0

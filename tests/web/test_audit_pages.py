@@ -281,6 +281,7 @@ def test_chain_check_while_one_runs_follows_the_running_one(auditor_client, audi
     assert reverse("web:audit-chain-job", args=[job.pk]) in html
 
 
+@pytest.mark.audit_chain_tampered
 def test_tampered_chain_names_the_broken_event(auditor_client, auditor_user):
     issue_case_certificate(auditor_user, approved_case())
     event = AuditEvent.objects.filter(action="certificate.issued").get()
