@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import unicodedata
 from datetime import date, datetime
 
@@ -458,6 +457,7 @@ def ten_thousand_rows() -> list[dict]:
 @pytest.mark.slow
 def test_ten_thousand_rows_with_one_bad_row_then_fixed(client, settings):
     # The import itself, answered in the request; large files as jobs: test_imports_job.py.
+    # Its speed is measured by bench/bench_import.py (30 s limit), never by a timed test.
     settings.REGISTRY_IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024
     rows = ten_thousand_rows()
     assert len(rows) == 10_000
@@ -465,7 +465,6 @@ def test_ten_thousand_rows_with_one_bad_row_then_fixed(client, settings):
     rows[7776]["national_id"] = good_id[:3] + "1" + good_id[4:]  # a woman's digit on a man
     assert rows[7776]["sex"] == "Nam"
 
-    started = time.monotonic()
     errors = error_rows(post(client, csv_upload(rows)))
     assert errors == [
         {"row": 7778, "column": "Số định danh cá nhân",
@@ -475,12 +474,10 @@ def test_ten_thousand_rows_with_one_bad_row_then_fixed(client, settings):
 
     rows[7776]["national_id"] = good_id
     response = post(client, csv_upload(rows))
-    elapsed = time.monotonic() - started
     assert response.status_code == 200, response.content[:2000]
     assert response.json() == {"created": 10_000, "households_created": 2500, "dry_run": False}
     assert Person.objects.count() == 10_000
     assert not Household.objects.filter(head__isnull=True).exists()
-    assert elapsed < 60  # both uploads; bench/bench_import.py measures against the 30 s limit
 
 
 def test_error_list_is_capped(client):
