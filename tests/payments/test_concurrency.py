@@ -13,13 +13,21 @@ from payments import services
 from payments.models import PaidMonth, PaymentLine
 from registry.exceptions import Conflict
 from tests.conftest import OWN_COMMUNE
+from tests.e2e.web_pages import reload_legal_data
 from tests.factories import make_user
 from tests.payments.factories import elder_case
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def legal_data():
+    # A transactional test before this one may have flushed what the migrations loaded; a
+    # serialized rollback instead re-inserted groups another test had created.
+    reload_legal_data()
 
 
 def test_concurrent_generation_pays_each_case_once():
