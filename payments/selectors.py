@@ -11,7 +11,14 @@ from django.db.models.functions import Coalesce
 
 from beneficiaries import selectors as registry_selectors
 from beneficiaries.models import OneOffEntitlement, Programme
-from payments.models import CASHLESS, PaymentAccount, PaymentBatch, PaymentLine, PaymentRecovery
+from payments.models import (
+    CASHLESS,
+    PaymentAccount,
+    PaymentBatch,
+    PaymentLine,
+    PaymentRecovery,
+    RecoveryStatus,
+)
 from payments.services.common import MAX_PK, batch_visible_to
 from registry.access import user_commune_codes
 from registry.exceptions import NotFound
@@ -78,10 +85,15 @@ def payment_recoveries_list(*, user: User, filters=None) -> QuerySet[PaymentReco
     if codes is not None:
         recoveries = recoveries.filter(commune_id__in=codes)
     filters = filters or {}
-    if filters.get("status"):
-        recoveries = recoveries.filter(status=filters["status"])
-    if filters.get("commune"):
-        recoveries = recoveries.filter(commune_id=filters["commune"])
+    # A status or commune that cannot exist matches nothing (and never reaches the database: a
+    # NUL character in a parameter is an error on PostgreSQL).
+    status, commune = str(filters.get("status", "")), str(filters.get("commune", ""))
+    if status:
+        valid = status in RecoveryStatus.values
+        recoveries = recoveries.filter(status=status) if valid else recoveries.none()
+    if commune:
+        valid = commune.isascii() and commune.isdigit() and len(commune) == 5
+        recoveries = recoveries.filter(commune_id=commune) if valid else recoveries.none()
     case = str(filters.get("case", ""))
     # Only ASCII digits within the key's range: "²" passes isdigit(), a 30-digit id overflows.
     if case.isascii() and case.isdigit() and 0 < int(case) <= MAX_PK:

@@ -162,6 +162,15 @@ def test_a_larger_recovery_empties_the_line_and_the_rest_waits_for_settlement(
     assert [(r["amount"], r["deducted"], r["outstanding"]) for r in listed] == [
         ("1000000", "500000", "500000")
     ]
+
+    def ids(query: str) -> list[int]:
+        return [
+            r["id"] for r in client.get(f"/api/v1/payment-recoveries/?{query}").json()["results"]
+        ]
+
+    assert ids(f"status=open&commune={OWN_COMMUNE}") == [recovery.pk]
+    # A status or commune that cannot exist matches nothing (and is no server error).
+    assert ids("status=paid") == ids("commune=1%002") == ids("status=recovered") == []
     body = {"status": "recovered", "reason": "Gia đình nộp lại tiền mặt",
             "decision_reference": "PT-0012/2026"}  # fmt: skip
     settled = client.post(
