@@ -92,3 +92,13 @@ def proposed_adjustments(user) -> QuerySet[CaseAdjustment]:
         .select_related("case", "case__person", "proposed_by")
         .order_by("id")
     )
+
+
+def persons_found(user, *, kind: str, query: str) -> list:
+    """The search form's results (by social-security code, national ID or name): the registry's
+    selectors, so the person search and the payment-account search find the same people."""
+    if kind == "ss_code":
+        return list(selectors.persons_list(user=user, filters={"ss_code": query}))
+    if kind == "national_id":
+        return selectors.persons_search(user=user, national_id=query)
+    return selectors.persons_search(user=user, name=query)

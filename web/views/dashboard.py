@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
-from beneficiaries import selectors
 from registry.exceptions import ValidationFailed
 from web import selectors as web_selectors
 from web.forms import SearchForm
@@ -18,22 +19,23 @@ def dashboard(request):
     return render(request, "web/dashboard.html", context)
 
 
+# The search block (web/_search_block.html) as the registry's search shows it.
+SEARCH = {
+    "search_url": reverse_lazy("web:search"),
+    "search_id": "search-block",
+    "search_row": "web/_search_row_person.html",
+    "search_last_column": _("Hộ"),
+}
+
+
 @role_view("beneficiaries.view_person")
 def search(request):
     results = None
     form = SearchForm(request.POST or None, initial={"kind": "name"})
     if request.method == "POST" and form.is_valid():
-        kind, query = form.cleaned_data["kind"], form.cleaned_data["query"]
         try:
-            if kind == "ss_code":
-                results = list(
-                    selectors.persons_list(user=request.user, filters={"ss_code": query})
-                )
-            elif kind == "national_id":
-                results = selectors.persons_search(user=request.user, national_id=query)
-            else:
-                results = selectors.persons_search(user=request.user, name=query)
+            results = web_selectors.persons_found(request.user, **form.cleaned_data)
         except ValidationFailed as exc:
             form.add_error("query", str(exc.message))
     template = "web/_search_block.html" if request.htmx else "web/search.html"
-    return render(request, template, {"form": form, "results": results})
+    return render(request, template, {"form": form, "results": results, **SEARCH})

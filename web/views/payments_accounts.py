@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from beneficiaries import selectors as registry_selectors
 from payments import selectors, services
@@ -17,6 +19,7 @@ from payments.banks import bank_by_bin
 from payments.models import PaymentAccount
 from registry.exceptions import NotFound, ValidationFailed
 from registry.masking import mask_account_number
+from web import selectors as web_selectors
 from web.forms import SearchForm
 from web.forms_payments import PaymentAccountForm
 from web.views.common import role_view, run
@@ -26,12 +29,13 @@ CHANGE = "payments.change_paymentaccount"
 UNMASK = "payments.view_account_number"
 
 
-def _search(user, kind: str, query: str) -> list:
-    if kind == "ss_code":
-        return list(registry_selectors.persons_list(user=user, filters={"ss_code": query}))
-    if kind == "national_id":
-        return registry_selectors.persons_search(user=user, national_id=query)
-    return registry_selectors.persons_search(user=user, name=query)
+# The search block (web/_search_block.html) as the accounts page shows it.
+SEARCH = {
+    "search_url": reverse_lazy("web:payments-accounts"),
+    "search_id": "account-search",
+    "search_row": "web/payments/_account_search_row.html",
+    "search_last_column": _lazy("Tài khoản nhận chi trả"),
+}
 
 
 @role_view(VIEW)
@@ -41,11 +45,11 @@ def account_search(request):
     form = SearchForm(request.POST or None, initial={"kind": "name"})
     if request.method == "POST" and form.is_valid():
         try:
-            results = _search(request.user, form.cleaned_data["kind"], form.cleaned_data["query"])
+            results = web_selectors.persons_found(request.user, **form.cleaned_data)
         except ValidationFailed as exc:
             form.add_error("query", str(exc.message))
-    template = "web/payments/_account_search.html" if request.htmx else "web/payments/accounts.html"
-    return render(request, template, {"form": form, "results": results})
+    template = "web/_search_block.html" if request.htmx else "web/payments/accounts.html"
+    return render(request, template, {"form": form, "results": results, **SEARCH})
 
 
 def _account_or_none(user, person_id: int) -> PaymentAccount | None:
