@@ -263,8 +263,10 @@ class RecoveryStatus(models.TextChoices):
 
 
 class PaymentRecovery(models.Model):
-    """Months a case was paid that its entitlement no longer owes (a death recorded after the
-    months were paid): the amount to get back from the family, outside the bank file.
+    """Months a case was paid more than its entitlement now owes (a death recorded after the
+    months were paid, or any later decision that lowers a paid month: a reduced level or
+    category, a back-dated suspension or termination, a later start): the difference to get
+    back, deducted from the case's later lines or settled outside the bank file.
 
     Found when a batch of the case's commune is generated (`batch`); each paid month is in at
     most one recovery of the case (the generation skips months already recorded)."""
@@ -275,6 +277,10 @@ class PaymentRecovery(models.Model):
         PaymentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="recoveries"
     )
     months = models.JSONField(default=list)  # ["YYYY-MM", ...], in order
+    # {"YYYY-MM": whole đồng} what each month gives back: a later change that lowers a month
+    # again is recovered for the rest only. Empty on rows written before it (death only): each
+    # of their months counts as recovered in full.
+    month_amounts = models.JSONField(default=dict, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=0)
     status = models.CharField(
         max_length=9, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
