@@ -17,18 +17,17 @@ outstanding until an officer records it repaid in cash or waived by a decision.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.entitlements import CaseBook
-from beneficiaries.models import AdjustmentStatus, Case, CaseAdjustment, CaseSuspension
+from beneficiaries.models import Case
 from beneficiaries.services.common import invalid, locked
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentRecovery, RecoveryStatus
+from payments.services.changes import changed_since_paid, paid_by_month
 from payments.services.deductions import recovery_outstanding
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import InvalidTransition
@@ -59,54 +58,27 @@ def _recorded(case_ids: set[int]) -> dict[int, dict[str, Decimal | None]]:
     return done
 
 
-def _changed_since_paid() -> Q:
-    """A paid month whose case may now owe less: the person died before it, or the case, the
-    person, another case of the person (the person rules), an adjustment or a suspension was
-    changed since the batch that paid it was generated (its amount was computed then). Only
-    these months are recomputed, so a province's paid history is not read every month."""
-    generated = OuterRef("line__batch__created_at")
-    return (
-        Q(case__person__date_of_death__isnull=False, month__gt=F("case__person__date_of_death"))
-        | Q(case__person__updated_at__gte=F("line__batch__created_at"))
-        | Exists(
-            Case.objects.filter(person_id=OuterRef("case__person_id"), updated_at__gte=generated)
-        )
-        | Exists(
-            CaseAdjustment.objects.filter(
-                case_id=OuterRef("case_id"),
-                status=AdjustmentStatus.APPROVED,
-                decided_at__gte=generated,
-            )
-        )
-        | Exists(
-            CaseSuspension.objects.filter(case_id=OuterRef("case_id"), created_at__gte=generated)
-        )
-    )
-
-
 def recoveries_find(batch: PaymentBatch, commune_codes: list[str]) -> list[PaymentRecovery]:
     """Record a recovery per case of the communes paid (a paid line) more for some months than
     its entitlement now owes, for what no recovery holds yet. Called inside the generation's
     transaction (the communes are locked)."""
-    paid = (
-        PaidMonth.objects.filter(
-            case__commune_id__in=commune_codes, active=True, line__status=LineStatus.PAID
-        )
-        .filter(_changed_since_paid())
-        .values_list("case_id", "month", "amount")
+    paid = PaidMonth.objects.filter(
+        case__commune_id__in=commune_codes, active=True, line__status=LineStatus.PAID
     )
-    by_case: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for case_id, month, amount in paid:
-        by_case[case_id].append((month, amount))
-    if not by_case:
+    changed = set(paid.filter(changed_since_paid()).values_list("case_id", flat=True).distinct())
+    if not changed:
         return []
-    cases = Case.objects.filter(pk__in=by_case)
+    # Every paid row of those cases: a month's total is its own amount plus any top-up.
+    by_case = paid_by_month(
+        PaidMonth.objects.filter(case_id__in=changed, active=True, line__status=LineStatus.PAID)
+    )
+    cases = Case.objects.filter(pk__in=changed)
     book = CaseBook.load(cases)
     communes = dict(cases.values_list("pk", "commune_id"))
-    done = _recorded(set(by_case))
+    done = _recorded(changed)
     found = []
     for case_id in sorted(by_case):
-        months = sorted(by_case[case_id])
+        months = sorted(by_case[case_id].items())
         owed = {e.month: e.amount for e in book.case_range(case_id, months[0][0], months[-1][0])}
         held = done.get(case_id, {})
         over = {}

@@ -213,7 +213,18 @@ def test_a_second_lowering_of_the_same_months_recovers_only_the_rest(
     assert first.amount + second.amount == 1_000_000 + 1_000_000 + 750_000
 
 
-def test_a_higher_level_for_paid_months_records_no_recovery(
+def raise_level(worker, approver, case, from_month: date, number: str = "41/QĐ-UBND") -> None:
+    adjustment = case_services.case_adjust(
+        actor=worker, case_id=case.pk, from_month=from_month, reason="Giám định lại",
+        changes={"disability_level": "extremely_severe"},
+    )  # fmt: skip
+    case_services.case_adjustment_approve(
+        actor=approver, adjustment_id=adjustment.pk, decision_number=number,
+        decision_date=date(2026, 11, 12),
+    )  # fmt: skip
+
+
+def test_a_higher_level_for_paid_months_is_paid_as_arrears_once(
     officer, second_officer, worker, approver
 ):
     person = PersonFactory(
@@ -221,16 +232,60 @@ def test_a_higher_level_for_paid_months_records_no_recovery(
     )
     case = make_case(person, category="5.6", start=JULY, disability_level="severe")
     for period in ("2026-07", "2026-08"):
-        run(officer, second_officer, period)
-    adjustment = case_services.case_adjust(
-        actor=worker, case_id=case.pk, from_month=AUGUST, reason="Giám định lại",
-        changes={"disability_level": "extremely_severe"},
-    )  # fmt: skip
-    case_services.case_adjustment_approve(
-        actor=approver, adjustment_id=adjustment.pk, decision_number="41/QĐ-UBND",
-        decision_date=date(2026, 11, 12),
-    )  # fmt: skip
+        run(officer, second_officer, period)  # 750,000 a month
+    raise_level(worker, approver, case, AUGUST)
     september = generate(officer, "2026-09")
+    services.payment_batch_regenerate(actor=officer, batch_id=september.pk)
     assert not PaymentRecovery.objects.exists()
     line = september.lines.get(case=case)
-    assert line.amount == 1_000_000 and line.deduction == 0
+    # August was paid 750,000 and is due 1,000,000 now: the 250,000 left is an arrear.
+    assert (line.amount, line.arrears, line.deduction) == (1_000_000, 250_000, 0)
+    assert sorted(line.months.values_list("month", "amount", "top_up")) == [
+        (AUGUST, 250_000, True), (date(2026, 9, 1), 1_000_000, False),
+    ]  # fmt: skip
+    services.payment_batch_approve(actor=second_officer, batch_id=september.pk)
+    services.payment_batch_export(actor=officer, batch_id=september.pk, file_format="pain001")
+    services.payment_batch_reconcile(
+        actor=officer, batch_id=september.pk, answers=[Answer(line.end_to_end_id, True)]
+    )
+    october = generate(officer, "2026-10")
+    assert october.lines.get(case=case).arrears == 0  # never twice
+
+
+def test_a_failed_top_up_is_owed_again(officer, second_officer, worker, approver):
+    person = PersonFactory(
+        household=HouseholdFactory(commune_id=OWN_COMMUNE), date_of_birth=date(1990, 4, 1)
+    )
+    case = make_case(person, category="5.6", start=JULY, disability_level="severe")
+    run(officer, second_officer, "2026-07")
+    raise_level(worker, approver, case, JULY)
+    august = generate(officer, "2026-08")
+    services.payment_batch_approve(actor=second_officer, batch_id=august.pk)
+    services.payment_batch_export(actor=officer, batch_id=august.pk, file_format="pain001")
+    ref = august.lines.get(case=case).end_to_end_id
+    services.payment_batch_reconcile(
+        actor=officer, batch_id=august.pk, answers=[Answer(ref, False, "AC04")]
+    )
+    line = generate(officer, "2026-09").lines.get(case=case)
+    # August in full and July's 250,000 again.
+    assert (line.amount, line.arrears) == (1_000_000, 1_000_000 + 250_000)
+
+
+def test_a_raise_then_a_lowering_recovers_the_top_up_paid(
+    officer, second_officer, worker, approver
+):
+    person = PersonFactory(
+        household=HouseholdFactory(commune_id=OWN_COMMUNE), date_of_birth=date(1990, 4, 1)
+    )
+    case = make_case(person, category="5.6", start=JULY, disability_level="severe")
+    elder_case(start=JULY, name="Lê Văn Khác")  # the commune still has someone to pay
+    run(officer, second_officer, "2026-07")  # 750,000
+    raise_level(worker, approver, case, JULY)
+    run(officer, second_officer, "2026-08")  # 1,000,000 + 250,000 for July
+    case_services.case_terminate(
+        actor=approver, case_id=case.pk, reason="Không còn đủ điều kiện", from_month=JULY
+    )
+    generate(officer, "2026-09")
+    recovery = PaymentRecovery.objects.get()
+    # July 750,000 + 250,000, August 1,000,000: everything paid comes back, once.
+    assert recovery.month_amounts == {"2026-07": 1_000_000, "2026-08": 1_000_000}
