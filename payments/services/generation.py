@@ -218,11 +218,12 @@ class Totals:
     cashless_amount: Decimal = Decimal(0)
 
     def add(self, line: NewLine) -> None:
+        total = line.total
         self.line_count += 1
-        self.total_amount += line.total
+        self.total_amount += total
         if line.channel in CASHLESS:
             self.cashless_count += 1
-            self.cashless_amount += line.total
+            self.cashless_amount += total
 
 
 def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
@@ -258,7 +259,7 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
             row.person_id,
             row.commune_id,
             row.programme,
-            (entitlement.paying_category if entitlement else None) or row.terms_in(period).category,
+            (entitlement and entitlement.paying_category) or row.terms_in(period).category,
             amount,
             arrears,
             account.channel,

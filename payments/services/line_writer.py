@@ -133,4 +133,5 @@ _ONE = Decimal(1)
 
 def _money(value: Decimal) -> int:
     # Whole đồng, bound as an integer (the column is numeric(14, 0)): no Decimal adapter per value.
-    return int(value.quantize(_ONE))
+    # Most arrears, one-offs and deductions are 0: no quantize for those.
+    return int(value.quantize(_ONE)) if value else 0
