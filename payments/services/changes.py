@@ -1,10 +1,10 @@
-"""Which paid months may be due a different amount now: those whose case changed after the batch
-that paid them was generated (each amount was computed then).
+"""Which cases' paid months may be due a different amount now: those changed after the batch
+that first paid them was generated (each amount was computed then).
 
 Payments finds out by itself, at generation, comparing what was paid with what
-`beneficiaries.entitlements` owes now (beneficiaries never imports payments). Only these months
-are recomputed, so a province's paid history is not read every month; a false positive costs a
-recomputation and changes nothing.
+`beneficiaries.entitlements` owes now (beneficiaries never imports payments). Only these cases
+are recomputed, so a province's paid history is not recomputed every month; a false positive
+costs a recomputation and changes nothing. A change to the rate tables is not looked at.
 """
 
 from __future__ import annotations
@@ -13,34 +13,49 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from beneficiaries.models import AdjustmentStatus, Case, CaseAdjustment, CaseSuspension
 from payments.models import PaidMonth
 
 
-def changed_since_paid() -> Q:
-    """A PaidMonth whose person died before its month, or whose case, person, another case of
-    the person (the person rules), an adjustment decided or a suspension recorded was saved at
-    or after the generation of the batch that paid it."""
-    generated = OuterRef("line__batch__created_at")
-    return (
-        Q(case__person__date_of_death__isnull=False, month__gt=F("case__person__date_of_death"))
-        | Q(case__person__updated_at__gte=F("line__batch__created_at"))
-        | Exists(
-            Case.objects.filter(person_id=OuterRef("case__person_id"), updated_at__gte=generated)
-        )
-        | Exists(
-            CaseAdjustment.objects.filter(
-                case_id=OuterRef("case_id"),
-                status=AdjustmentStatus.APPROVED,
-                decided_at__gte=generated,
+def changed_cases(commune_codes: list[str]) -> set[int]:
+    """Cases of the communes with a month paid (an active row, answered or not) that may now be
+    due another amount: the person died, or the case, its person, another case of the person
+    (the person rules), an adjustment decided or a suspension recorded was saved at or after
+    the generation of the first batch that paid one of its months. Tested per case, not per
+    paid month (a province has millions), so each test runs once per case."""
+    first_paid = (
+        PaidMonth.objects.filter(case_id=OuterRef("pk"), active=True)
+        .order_by()
+        .values("case_id")
+        .annotate(first=Min("line__batch__created_at"))
+        .values("first")
+    )
+    generated = OuterRef("first_paid")
+    cases = (
+        Case.objects.filter(commune_id__in=commune_codes)
+        .filter(Exists(PaidMonth.objects.filter(case_id=OuterRef("pk"), active=True)))
+        .annotate(first_paid=Subquery(first_paid))
+        .filter(
+            Q(person__date_of_death__isnull=False)
+            | Q(person__updated_at__gte=F("first_paid"))
+            | Exists(
+                Case.objects.filter(person_id=OuterRef("person_id"), updated_at__gte=generated)
+            )
+            | Exists(
+                CaseAdjustment.objects.filter(
+                    case_id=OuterRef("pk"),
+                    status=AdjustmentStatus.APPROVED,
+                    decided_at__gte=generated,
+                )
+            )
+            | Exists(
+                CaseSuspension.objects.filter(case_id=OuterRef("pk"), created_at__gte=generated)
             )
         )
-        | Exists(
-            CaseSuspension.objects.filter(case_id=OuterRef("case_id"), created_at__gte=generated)
-        )
     )
+    return set(cases.values_list("pk", flat=True))
 
 
 def paid_by_month(months: QuerySet[PaidMonth]) -> dict[int, dict[date, Decimal]]:

@@ -21,7 +21,7 @@ from beneficiaries.models import Case, CaseStatus, OneOffEntitlement
 from beneficiaries.selectors_entitlements import one_offs_payable
 from beneficiaries.services.oneoffs import PROGRAMME_OF_KIND
 from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
-from payments.services.changes import changed_since_paid, paid_by_month
+from payments.services.changes import changed_cases, paid_by_month
 from payments.services.deductions import outstanding_by_case, take
 from registry import crypto
 
@@ -85,12 +85,6 @@ def _earlier_paid(cases: QuerySet[Case], period: date, floor: date | None) -> Qu
     return paid
 
 
-def _raised_candidates(cases: QuerySet[Case], period: date, floor: date | None) -> set[int]:
-    """Cases with a paid month that a change recorded since it was paid may have raised."""
-    paid = _earlier_paid(cases, period, floor).filter(changed_since_paid())
-    return set(paid.values_list("case_id", flat=True).distinct())
-
-
 def _paid_months(case_ids: list[int], period: date) -> dict[int, dict[date, Decimal]]:
     """Case id → {month: what its active rows pay} (a line not yet answered counts: it is sent)."""
     paid: dict[int, dict[date, Decimal]] = {}
@@ -108,13 +102,15 @@ def _month_count(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def _arrears(book: CaseBook, period: date, cases: QuerySet[Case]) -> dict[int, list]:
+def _arrears(
+    book: CaseBook, period: date, cases: QuerySet[Case], changed: set[int]
+) -> dict[int, list]:
     """Case id → [(month, amount, top-up)] for the earlier months since the start never paid
     (failed lines give their months back), and for the paid months a change recorded since now
     owes more for (the difference, a top-up), each month's amount by the entitlement rules."""
     floor = arrears_from()
     last = add_months(period, -1)
-    counts = raised = None
+    counts = None
     behind: list[int] = []
     for case_id in book.wanted:
         row = book.rows[case_id]
@@ -123,8 +119,7 @@ def _arrears(book: CaseBook, period: date, cases: QuerySet[Case]) -> dict[int, l
             continue
         if counts is None:
             counts = _unpaid_candidates(cases, period, floor)
-            raised = _raised_candidates(cases, period, floor)
-        if counts.get(case_id, 0) >= _month_count(first, last) and case_id not in raised:
+        if counts.get(case_id, 0) >= _month_count(first, last) and case_id not in changed:
             continue  # every month already paid, nothing changed since: nothing to compute
         behind.append(case_id)
     paid = _paid_months(sorted(behind), period)
@@ -226,12 +221,15 @@ class Totals:
             self.cashless_amount += total
 
 
-def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
-    """One line per case owed something, in case order, with the months it pays."""
+def new_lines(
+    batch: PaymentBatch, cases: QuerySet[Case], changed: set[int] = frozenset()
+) -> Iterator[NewLine]:
+    """One line per case owed something, in case order, with the months it pays; `changed`:
+    the cases whose paid months a later change may have raised (`changes.changed_cases`)."""
     period = batch.period
     book = CaseBook.load(cases)
     current = book.month(period)
-    owed = _arrears(book, period, cases)
+    owed = _arrears(book, period, cases, changed)
     accounts = _accounts(cases)
     recoveries = outstanding_by_case(cases)
     prefix = f"{period:%Y%m}B{batch.pk}N"
@@ -313,13 +311,17 @@ def one_off_lines(
         )
 
 
-def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
+def lines_fill(
+    batch: PaymentBatch, commune_codes: list[str], changed: set[int] | None = None
+) -> Totals:
     """Create the batch's lines and paid months in bulk; the batch's figures are returned."""
     from payments.services.line_writer import LineWriter
 
+    if changed is None:
+        changed = changed_cases(commune_codes)
     totals = Totals()
     with LineWriter(batch) as writer:
-        for line in new_lines(batch, payable_cases(batch.period, commune_codes)):
+        for line in new_lines(batch, payable_cases(batch.period, commune_codes), changed):
             totals.add(line)
             writer.add(line)
         for line in one_off_lines(batch, commune_codes, totals.line_count + 1):

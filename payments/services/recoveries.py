@@ -27,7 +27,7 @@ from beneficiaries.entitlements import CaseBook
 from beneficiaries.models import Case
 from beneficiaries.services.common import invalid, locked
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentRecovery, RecoveryStatus
-from payments.services.changes import changed_since_paid, paid_by_month
+from payments.services.changes import changed_cases, paid_by_month
 from payments.services.deductions import recovery_outstanding
 from registry.audit import AuditAction, audit_record
 from registry.exceptions import InvalidTransition
@@ -58,14 +58,14 @@ def _recorded(case_ids: set[int]) -> dict[int, dict[str, Decimal | None]]:
     return done
 
 
-def recoveries_find(batch: PaymentBatch, commune_codes: list[str]) -> list[PaymentRecovery]:
+def recoveries_find(
+    batch: PaymentBatch, commune_codes: list[str], changed: set[int] | None = None
+) -> list[PaymentRecovery]:
     """Record a recovery per case of the communes paid (a paid line) more for some months than
-    its entitlement now owes, for what no recovery holds yet. Called inside the generation's
-    transaction (the communes are locked)."""
-    paid = PaidMonth.objects.filter(
-        case__commune_id__in=commune_codes, active=True, line__status=LineStatus.PAID
-    )
-    changed = set(paid.filter(changed_since_paid()).values_list("case_id", flat=True).distinct())
+    its entitlement now owes, for what no recovery holds yet; `changed` (`changed_cases`) when
+    the caller has it. Called inside the generation's transaction (the communes are locked)."""
+    if changed is None:
+        changed = changed_cases(commune_codes)
     if not changed:
         return []
     # Every paid row of those cases: a month's total is its own amount plus any top-up.
