@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_payments_batch.py                  # 20,000 cases, SQLite temp file
     .venv/bin/python bench/bench_payments_batch.py --cases 600000   # the issue's size (minutes)
     .venv/bin/python bench/bench_payments_batch.py --database-url postgres://postgres@127.0.0.1:5432/h_pay
+    .venv/bin/python bench/bench_payments_batch.py --history 12     # a year already paid first
 
 Approved social-assistance and social-pension cases starting in the batch's month (so no
 arrears) are written with bulk_create, half of the persons with a bank account. Measured: one
@@ -12,6 +13,10 @@ Beside it, in the same run, a single `INSERT … SELECT` writing one line per ca
 amount and no encryption: what the database alone needs to write that many lines. The issue's
 limit is 60 s for 600,000 cases; for a smaller run it is scaled to the number of cases.
 Output: `name value unit limit ratio`; the exit status is 1 when a figure is over its limit.
+
+`--history N`: the cases start N months earlier and those N months are generated and marked
+paid first (not timed), with 1 % of the cases saved again afterwards (a change since they were
+paid): the timed batch then also reads the paid history for arrears and recoveries.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ PERIOD = date(2026, 7, 1)
 LIMIT_600K = 60.0
 
 
-def fill(n: int) -> None:
+def fill(n: int, first_month: date = PERIOD) -> None:
     from beneficiaries.identifiers import household_codes_issue
     from beneficiaries.models import Case, Household, Person
     from payments.models import PaymentAccount
@@ -66,8 +71,8 @@ def fill(n: int) -> None:
                     programme="social_pension" if i % 3 == 0 else "social_assistance",
                     category="pension" if i % 3 == 0 else "5.5c",
                     decision_number="1/QĐ",
-                    decision_date=PERIOD,
-                    start_month=PERIOD,
+                    decision_date=first_month,
+                    start_month=first_month,
                 )  # fmt: skip
                 for i, person in enumerate(persons)
             ]
@@ -97,10 +102,33 @@ FROM beneficiaries_case c
 """
 
 
+def history(actor, months: int, cases: int) -> None:
+    """Generate and mark paid the months before PERIOD, then save 1 % of the cases again."""
+    from django.utils import timezone
+
+    from beneficiaries.entitlements import add_months
+    from beneficiaries.models import Case
+    from payments import services
+    from payments.models import PaymentLine
+
+    for back in range(months, 0, -1):
+        month = add_months(PERIOD, -back)
+        batch = services.payment_batch_generate(
+            actor=actor, period=f"{month:%Y-%m}", commune_codes=[COMMUNE]
+        )
+        PaymentLine.objects.filter(batch=batch).update(status="paid", paid_at=month)
+        batch.status = "reconciled"
+        batch.save(update_fields=["status"])
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[: cases // 100]).update(
+        updated_at=timezone.now()
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--database-url", help="postgres://… (default: SQLite file in a temp dir)")
+    parser.add_argument("--history", type=int, default=0, help="months paid before (not timed)")
     args = parser.parse_args()
     scratch = scratch_database("bench_payments_", args.database_url)
     from django.db import connection, transaction
@@ -110,8 +138,12 @@ def main() -> int:
     from registry.models import User
 
     try:
-        fill(args.cases)
+        from beneficiaries.entitlements import add_months
+
+        fill(args.cases, add_months(PERIOD, -args.history))
         actor = User.objects.create(username="bench", is_superuser=True)
+        if args.history:
+            history(actor, args.history, args.cases)
 
         started, started_cpu = time.perf_counter(), time.process_time()
         batch = services.payment_batch_generate(
@@ -148,6 +180,9 @@ def main() -> int:
         print(f"entitlements_for_month_same_cases_cpu {entitlements_cpu:.2f} cpu-s - -")
         print(f"generate_vs_insert_select {generate / insert_select:.1f} x - -")
         print(f"per_line {generate / max(batch.line_count, 1) * 1e6:.1f} us - -")
+        if args.history:
+            print(f"# with {args.history} months already paid ({args.history * args.cases:,} "
+                  "paid months read for arrears and recoveries)")  # fmt: skip
         ok = batch.line_count == args.cases == inserted and generate <= limit
         return 0 if ok else 1
     finally:

@@ -226,10 +226,12 @@ class PaymentLine(models.Model):
 
 
 class PaidMonth(models.Model):
-    """One month of one case's entitlement that a line pays (its own period or an arrear).
+    """One month of one case's entitlement that a line pays (its own period, an arrear, or the
+    top-up of a month paid before a change raised it).
 
     `active` is cleared when the line fails or its batch is cancelled: the month is then owed
-    again and the next batch pays it as arrears. The constraint pays each month at most once.
+    again and the next batch pays it as arrears. The constraints pay each month at most once,
+    plus at most one top-up per line.
     """
 
     line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="months")
@@ -237,6 +239,9 @@ class PaidMonth(models.Model):
     month = models.DateField()
     amount = models.DecimalField(max_digits=14, decimal_places=0)
     active = models.BooleanField(default=True)
+    # The difference paid later for a month already paid, when a change recorded since raised
+    # what the month is due (paid as arrears): the month's total is the sum of its active rows.
+    top_up = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("tháng đã chi trả")
@@ -245,9 +250,11 @@ class PaidMonth(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "month"],
-                condition=Q(active=True),
-                name="paidmonth_once_per_case_month",
+                condition=Q(active=True, top_up=False),
+                name="paidmonth_once_per_case_month_v2",
             ),
+            # A line pays a month once: its own amount, an arrear or a top-up, never two.
+            models.UniqueConstraint(fields=["line", "month"], name="paidmonth_once_per_line"),
         ]
 
     def __str__(self) -> str:
@@ -263,8 +270,10 @@ class RecoveryStatus(models.TextChoices):
 
 
 class PaymentRecovery(models.Model):
-    """Months a case was paid that its entitlement no longer owes (a death recorded after the
-    months were paid): the amount to get back from the family, outside the bank file.
+    """Months a case was paid more than its entitlement now owes (a death recorded after the
+    months were paid, or any later decision that lowers a paid month: a reduced level or
+    category, a back-dated suspension or termination, a later start): the difference to get
+    back, deducted from the case's later lines or settled outside the bank file.
 
     Found when a batch of the case's commune is generated (`batch`); each paid month is in at
     most one recovery of the case (the generation skips months already recorded)."""
@@ -275,6 +284,10 @@ class PaymentRecovery(models.Model):
         PaymentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="recoveries"
     )
     months = models.JSONField(default=list)  # ["YYYY-MM", ...], in order
+    # {"YYYY-MM": whole đồng} what each month gives back: a later change that lowers a month
+    # again is recovered for the rest only. Empty on rows written before it (death only): each
+    # of their months counts as recovered in full.
+    month_amounts = models.JSONField(default=dict, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=0)
     status = models.CharField(
         max_length=9, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN

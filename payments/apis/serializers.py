@@ -139,6 +139,11 @@ class PaymentRecoveryOutput(serializers.Serializer):
         allow_null=True, help_text="Đợt chi trả phát hiện khoản này."
     )
     months = serializers.ListField(child=serializers.CharField())
+    month_amounts = serializers.DictField(
+        child=MoneyField(),
+        help_text="Số phải thu hồi của từng tháng (đã chi trừ số được hưởng theo dữ liệu hiện tại);"
+        " rỗng với khoản ghi trước khi có trường này.",
+    )
     amount = MoneyField()
     deducted = MoneyField(help_text="Đã khấu trừ vào các dòng chi trả sau của hồ sơ.")
     settled_amount = MoneyField(help_text="Đã nộp lại bằng tiền mặt hoặc được miễn.")

@@ -27,6 +27,7 @@ from payments.models import (
     PaymentRecovery,
     RecoveryStatus,
 )
+from payments.services.changes import changed_cases
 from payments.services.common import locked_batch, period_of, require_status
 from payments.services.deductions import deductions_release
 from payments.services.generation import Totals, lines_fill
@@ -93,9 +94,11 @@ def payment_batch_generate(
         codes = _communes_locked(actor, commune_codes)
         batch = PaymentBatch.objects.create(period=period, created_by=actor)
         batch.communes.set(codes)
-        # Recoveries first: one found now is deducted from the case's line in this batch.
-        recoveries = recoveries_find(batch, codes)
-        totals = lines_fill(batch, codes)
+        # Recoveries first: one found now is deducted from the case's line in this batch. Both
+        # recompute the paid months of the cases changed since they were paid (read once).
+        changed = changed_cases(codes)
+        recoveries = recoveries_find(batch, codes, changed)
+        totals = lines_fill(batch, codes, changed)
         if not totals.line_count:
             raise _nothing_to_pay()
         _save_totals(batch, totals, recoveries)
@@ -131,8 +134,9 @@ def payment_batch_regenerate(*, actor: User, batch_id: int) -> PaymentBatch:
         ).delete()
         PaidMonth.objects.filter(line__batch=batch).delete()
         PaymentLine.objects.filter(batch=batch).delete()
-        recoveries = recoveries_find(batch, codes)
-        totals = lines_fill(batch, codes)
+        changed = changed_cases(codes)
+        recoveries = recoveries_find(batch, codes, changed)
+        totals = lines_fill(batch, codes, changed)
         if not totals.line_count:
             raise _nothing_to_pay()
         _save_totals(batch, totals, recoveries)

@@ -7,7 +7,6 @@ month it pays is a `PaidMonth` row, so a failed line gives its months back as ar
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from beneficiaries.models import Case, CaseStatus, OneOffEntitlement
 from beneficiaries.selectors_entitlements import one_offs_payable
 from beneficiaries.services.oneoffs import PROGRAMME_OF_KIND
 from payments.models import CASHLESS, Channel, PaidMonth, PaymentAccount, PaymentBatch, PaymentLine
+from payments.services.changes import changed_cases, paid_by_month
 from payments.services.deductions import outstanding_by_case, take
 from registry import crypto
 
@@ -65,7 +65,15 @@ def arrears_from() -> date | None:
 
 def _unpaid_candidates(cases: QuerySet[Case], period: date, floor: date | None) -> dict[int, int]:
     """Case id → how many months since its start (or the floor) and before `period` are paid:
-    one grouped query, so the cases paid every month are skipped without reading their months."""
+    one grouped query, so the cases paid every month are skipped without reading their months
+    (top-ups are not counted: they pay again a month already counted)."""
+    paid = _earlier_paid(cases, period, floor).filter(top_up=False)
+    counts = paid.values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+    return dict(counts.iterator(chunk_size=5000))
+
+
+def _earlier_paid(cases: QuerySet[Case], period: date, floor: date | None) -> QuerySet[PaidMonth]:
+    """The active months of the cases paid (or being paid) before `period`, since each start."""
     paid = PaidMonth.objects.filter(
         case__in=cases.filter(start_month__lt=period).values("pk"),
         active=True,
@@ -74,18 +82,19 @@ def _unpaid_candidates(cases: QuerySet[Case], period: date, floor: date | None) 
     )
     if floor is not None:
         paid = paid.filter(month__gte=floor)
-    counts = paid.values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
-    return dict(counts.iterator(chunk_size=5000))
+    return paid
 
 
-def _paid_months(case_ids: list[int], period: date) -> dict[int, set[date]]:
-    paid: dict[int, set[date]] = defaultdict(set)
+def _paid_months(case_ids: list[int], period: date) -> dict[int, dict[date, Decimal]]:
+    """Case id → {month: what its active rows pay} (a line not yet answered counts: it is sent)."""
+    paid: dict[int, dict[date, Decimal]] = {}
     for start in range(0, len(case_ids), IDS_PER_QUERY):
-        rows = PaidMonth.objects.filter(
-            case_id__in=case_ids[start : start + IDS_PER_QUERY], active=True, month__lt=period
-        ).values_list("case_id", "month")
-        for case_id, month in rows:
-            paid[case_id].add(month)
+        chunk = case_ids[start : start + IDS_PER_QUERY]
+        paid.update(
+            paid_by_month(
+                PaidMonth.objects.filter(case_id__in=chunk, active=True, month__lt=period)
+            )
+        )
     return paid
 
 
@@ -93,9 +102,12 @@ def _month_count(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def _arrears(book: CaseBook, period: date, cases: QuerySet[Case]) -> dict[int, list]:
-    """Case id → [(month, amount)] for the earlier months since the start never paid (failed
-    lines give their months back), each month's amount by the entitlement rules."""
+def _arrears(
+    book: CaseBook, period: date, cases: QuerySet[Case], changed: set[int]
+) -> dict[int, list]:
+    """Case id → [(month, amount, top-up)] for the earlier months since the start never paid
+    (failed lines give their months back), and for the paid months a change recorded since now
+    owes more for (the difference, a top-up), each month's amount by the entitlement rules."""
     floor = arrears_from()
     last = add_months(period, -1)
     counts = None
@@ -107,20 +119,25 @@ def _arrears(book: CaseBook, period: date, cases: QuerySet[Case]) -> dict[int, l
             continue
         if counts is None:
             counts = _unpaid_candidates(cases, period, floor)
-        if counts.get(case_id, 0) >= _month_count(first, last):
-            continue  # every month already paid: nothing to compute
+        if counts.get(case_id, 0) >= _month_count(first, last) and case_id not in changed:
+            continue  # every month already paid, nothing changed since: nothing to compute
         behind.append(case_id)
     paid = _paid_months(sorted(behind), period)
     owed: dict[int, list] = {}
+    nothing: dict[date, Decimal] = {}
     for case_id in behind:
         row = book.rows[case_id]
         first = row.start_month if floor is None else max(row.start_month, floor)
-        done = paid.get(case_id, ())
-        missing = [
-            (e.month, e.amount)
-            for e in book.case_range(case_id, first, last)
-            if e.amount > 0 and e.month not in done
-        ]
+        done = paid.get(case_id, nothing)
+        missing = []
+        for e in book.case_range(case_id, first, last):
+            if e.amount <= 0:
+                continue
+            before = done.get(e.month)
+            if before is None:
+                missing.append((e.month, e.amount, False))
+            elif e.amount > before:
+                missing.append((e.month, e.amount - before, True))
         if missing:
             owed[case_id] = missing
     return owed
@@ -176,7 +193,7 @@ class NewLine:
     account_number: str | None
     account_name: str | None
     end_to_end_id: str
-    months: list[tuple[date, Decimal]]
+    months: list[tuple[date, Decimal, bool]]  # (month, amount, a top-up of a month paid before)
     one_off: Decimal = Decimal(0)
     one_off_entitlement_id: int | None = None
     # What the case's outstanding recoveries take off the line, and [(recovery id, part)].
@@ -196,19 +213,23 @@ class Totals:
     cashless_amount: Decimal = Decimal(0)
 
     def add(self, line: NewLine) -> None:
+        total = line.total
         self.line_count += 1
-        self.total_amount += line.total
+        self.total_amount += total
         if line.channel in CASHLESS:
             self.cashless_count += 1
-            self.cashless_amount += line.total
+            self.cashless_amount += total
 
 
-def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
-    """One line per case owed something, in case order, with the months it pays."""
+def new_lines(
+    batch: PaymentBatch, cases: QuerySet[Case], changed: set[int] = frozenset()
+) -> Iterator[NewLine]:
+    """One line per case owed something, in case order, with the months it pays; `changed`:
+    the cases whose paid months a later change may have raised (`changes.changed_cases`)."""
     period = batch.period
     book = CaseBook.load(cases)
     current = book.month(period)
-    owed = _arrears(book, period, cases)
+    owed = _arrears(book, period, cases, changed)
     accounts = _accounts(cases)
     recoveries = outstanding_by_case(cases)
     prefix = f"{period:%Y%m}B{batch.pk}N"
@@ -220,10 +241,10 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
         amount = entitlement.amount if entitlement is not None else zero
         earlier = owed.get(case_id)
         if earlier:
-            months = ([(period, amount)] if amount > 0 else []) + earlier
+            months = ([(period, amount, False)] if amount > 0 else []) + earlier
             arrears = sum((m[1] for m in earlier), zero)
         elif amount > 0:
-            months, arrears = [(period, amount)], zero
+            months, arrears = [(period, amount, False)], zero
         else:
             continue
         seq += 1
@@ -236,7 +257,7 @@ def new_lines(batch: PaymentBatch, cases: QuerySet[Case]) -> Iterator[NewLine]:
             row.person_id,
             row.commune_id,
             row.programme,
-            (entitlement.paying_category if entitlement else None) or row.terms_in(period).category,
+            (entitlement and entitlement.paying_category) or row.terms_in(period).category,
             amount,
             arrears,
             account.channel,
@@ -290,13 +311,17 @@ def one_off_lines(
         )
 
 
-def lines_fill(batch: PaymentBatch, commune_codes: list[str]) -> Totals:
+def lines_fill(
+    batch: PaymentBatch, commune_codes: list[str], changed: set[int] | None = None
+) -> Totals:
     """Create the batch's lines and paid months in bulk; the batch's figures are returned."""
     from payments.services.line_writer import LineWriter
 
+    if changed is None:
+        changed = changed_cases(commune_codes)
     totals = Totals()
     with LineWriter(batch) as writer:
-        for line in new_lines(batch, payable_cases(batch.period, commune_codes)):
+        for line in new_lines(batch, payable_cases(batch.period, commune_codes), changed):
             totals.add(line)
             writer.add(line)
         for line in one_off_lines(batch, commune_codes, totals.line_count + 1):

@@ -97,9 +97,15 @@ class LineWriter:
         line_of = self._line_of([case_id for case_id, _months in self.arrears])
         PaidMonth.objects.bulk_create(
             [
-                PaidMonth(line_id=line_of[case_id], case_id=case_id, month=month, amount=amount)
+                PaidMonth(
+                    line_id=line_of[case_id],
+                    case_id=case_id,
+                    month=month,
+                    amount=amount,
+                    top_up=top_up,
+                )  # fmt: skip
                 for case_id, months in self.arrears
-                for month, amount in months
+                for month, amount, top_up in months
                 if month != self.batch.period
             ],
             batch_size=CHUNK,
@@ -127,4 +133,5 @@ _ONE = Decimal(1)
 
 def _money(value: Decimal) -> int:
     # Whole đồng, bound as an integer (the column is numeric(14, 0)): no Decimal adapter per value.
-    return int(value.quantize(_ONE))
+    # Most arrears, one-offs and deductions are 0: no quantize for those.
+    return int(value.quantize(_ONE)) if value else 0
