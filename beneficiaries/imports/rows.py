@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -46,6 +49,10 @@ def _text(value: object) -> str:
     """Cell → cleaned text (builders.clean_text); numbers without a spurious ".0", dates as shown."""
     if value is None:
         return ""
+    if type(value) is str and value.isprintable() and unicodedata.is_normalized("NFC", value):
+        # What clean_text gives for such text (no control character to drop, already composed),
+        # without its character-by-character pass: most cells of a file.
+        return " ".join(value.split())
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -57,8 +64,21 @@ def _text(value: object) -> str:
     return builders.clean_text(value) or ""
 
 
+@lru_cache(maxsize=512)
+def _choice_key(value: str) -> str:
+    # A few distinct words fill the choice columns ("Nam", "Chủ hộ" …): normalised once each.
+    return normalise_text(value).replace(" / ", "/")
+
+
 def _choice(value: str, mapping: dict[str, str]) -> str | None:
-    return mapping.get(normalise_text(value).replace(" / ", "/"))
+    return mapping.get(_choice_key(value))
+
+
+# DATE_FORMATS[0], dd/mm/yyyy, with strptime's own patterns for %d, %m and %Y: the usual cell
+# read without strptime (a string matching nothing else, so other formats need not be tried).
+_DAY_MONTH_YEAR = re.compile(
+    r"(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])/(1[0-2]|0[1-9]|[1-9])/(\d\d\d\d)", re.IGNORECASE
+)
 
 
 def _parse_date(value: object) -> date | None:
@@ -69,6 +89,12 @@ def _parse_date(value: object) -> date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if DATE_FORMATS[0] == "%d/%m/%Y" and (match := _DAY_MONTH_YEAR.fullmatch(text)):
+        day, month, year = match.groups()
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            return None  # 31/02/…: no other format has "/"
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
