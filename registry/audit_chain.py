@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.bulk_rows import rows_insert
 from registry.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 CHUNK = 5000
@@ -149,8 +150,8 @@ def chain_append_many(
     """One event per (object_type, object_id, commune_code), all of one actor, action and data
     (a bulk record: imports), appended as `chain_append` would: numbered and linked in order,
     each hashed over `canonical`'s exact bytes — built here from parts serialised once, since
-    the fields shared by every event need not be encoded again for each — and inserted with
-    `executemany` rather than as model instances."""
+    the fields shared by every event need not be encoded again for each — and inserted as rows
+    (`registry.bulk_rows`) rather than as model instances."""
     if not objects:
         return
     with transaction.atomic():
@@ -206,15 +207,11 @@ def _insert_events(rows: list[tuple], *, now: datetime, actor_id, action: str, d
         action,
         fields["data"].get_db_prep_save(data, connection),
     )
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table),
-        ", ".join(quote(fields[name].column) for name in _BULK_COLUMNS + _BULK_SHARED),
-        ", ".join(["%s"] * (len(_BULK_COLUMNS) + len(_BULK_SHARED))),
+    rows_insert(
+        meta.db_table,
+        [fields[name].column for name in _BULK_COLUMNS + _BULK_SHARED],
+        (row + shared for row in rows),
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, [row + shared for row in rows[start : start + CHUNK]])
 
 
 def audit_chain_head() -> ChainHead:

@@ -5,7 +5,8 @@ value (pre_save → get_db_prep_save → placeholder SQL for each of 20 columns 
 third of the import's time): each column's conversion is chosen once per field, encrypted
 columns are encrypted in one pass (`crypto.encrypt_many`: one random nonce per value, the
 stored form of `EncryptedTextField`), blind indexes computed from their source as their
-`pre_save` does, and the rows sent with `executemany`. A field of any other kind goes through
+`pre_save` does, and the rows sent by `registry.bulk_rows` (COPY on PostgreSQL, `executemany`
+elsewhere). A field of any other kind goes through
 its own `pre_save` and `get_db_prep_save`, so the values stored are exactly bulk_create's.
 """
 
@@ -17,9 +18,10 @@ from django.db import connection, models
 from django.utils import timezone
 
 from registry import crypto
+from registry.bulk_rows import rows_insert
 from registry.fields import BlindIndexField, EncryptedTextField
 
-ROWS_PER_EXECUTE = 5_000
+CHUNK = 5_000  # rows whose columns are prepared at a time
 Column = Callable[[Sequence[models.Model]], list]
 
 
@@ -83,16 +85,13 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, k
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     columns = [_column(field, now) for field in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), ROWS_PER_EXECUTE):
-            chunk = objects[start : start + ROWS_PER_EXECUTE]
-            cursor.executemany(sql, list(zip(*(column(chunk) for column in columns), strict=True)))
+
+    def rows():
+        for start in range(0, len(objects), CHUNK):
+            chunk = objects[start : start + CHUNK]
+            yield from zip(*(column(chunk) for column in columns), strict=True)
+
+    rows_insert(model._meta.db_table, [f.column for f in fields], rows())
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
