@@ -75,8 +75,9 @@ def _column(field: models.Field, now) -> Column:
 
 
 def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, key: str) -> None:
-    """INSERT `objects` (new instances, pk unset) and set their pks, read back by `key`, a
-    unique column the caller filled (a code issued for each)."""
+    """INSERT `objects` (new instances, pk unset) and set their pks: drawn from the table's
+    sequence on PostgreSQL, read back by `key` elsewhere (a unique column the caller filled, a
+    code issued for each)."""
     if not objects:
         return
     for obj in objects:
@@ -85,6 +86,15 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, k
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     columns = [_column(field, now) for field in fields]
+    # PostgreSQL: the keys drawn from the table's sequence first and written with the rows (COPY
+    # returns nothing); elsewhere read back afterwards.
+    drawn = connection.vendor == "postgresql"
+    if drawn:
+        pk = model._meta.pk
+        for obj, value in zip(objects, _draw_pks(model, len(objects)), strict=True):
+            obj.pk = value
+        fields.insert(0, pk)
+        columns.insert(0, lambda chunk: [obj.pk for obj in chunk])
 
     def rows():
         for start in range(0, len(objects), CHUNK):
@@ -95,7 +105,18 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, k
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
-    _read_back_pks(model, objects, key)
+    if not drawn:
+        _read_back_pks(model, objects, key)
+
+
+def _draw_pks(model: type[models.Model], count: int) -> list[int]:
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _read_back_pks(model: type[models.Model], objects: Sequence[models.Model], key: str) -> None:
