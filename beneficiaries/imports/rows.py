@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -64,14 +63,20 @@ def _text(value: object) -> str:
     return builders.clean_text(value) or ""
 
 
-@lru_cache(maxsize=512)
-def _choice_key(value: str) -> str:
-    # A few distinct words fill the choice columns ("Nam", "Chủ hộ" …): normalised once each.
-    return normalise_text(value).replace(" / ", "/")
+# A few spellings of the allowed words fill the choice columns ("Nam", "Chủ hộ" …): each is
+# normalised once. Only cells that name an allowed word are kept, so no other text a cell may
+# hold stays in memory after the import.
+_KNOWN_CHOICES: dict[tuple[str, int], str] = {}
 
 
 def _choice(value: str, mapping: dict[str, str]) -> str | None:
-    return mapping.get(_choice_key(value))
+    key = (value, id(mapping))
+    if key in _KNOWN_CHOICES:
+        return _KNOWN_CHOICES[key]
+    found = mapping.get(normalise_text(value).replace(" / ", "/"))
+    if found is not None and len(_KNOWN_CHOICES) < 1_000:
+        _KNOWN_CHOICES[key] = found
+    return found
 
 
 # DATE_FORMATS[0], dd/mm/yyyy, with strptime's own patterns for %d, %m and %Y: the usual cell
