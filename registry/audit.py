@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from registry.audit_chain import ChainHead, audit_chain_head, chain_append
+from registry.audit_chain import ChainHead, audit_chain_head, chain_append, chain_append_many
 from registry.models import AuditEvent, User
 
 __all__ = ["AuditAction", "ChainHead", "audit_chain_head", "audit_record", "audit_record_many"]
@@ -163,18 +163,13 @@ def audit_record_many(
     The events are chained in the order of `objects`, hashed in one pass under the chain's lock.
     """
     _require_transaction()
-    action = AuditAction(action)
     actor = _actor(actor)
-    chain_append(
-        [
-            AuditEvent(
-                actor=actor,
-                action=action.value,
-                object_type=obj._meta.model_name,
-                object_id=str(obj.pk),
-                commune_code=getattr(obj, "commune_id", "") or "",
-                data=data or {},
-            )
+    chain_append_many(
+        actor_id=actor.pk if actor is not None else None,
+        action=AuditAction(action).value,
+        data=data,
+        objects=[
+            (obj._meta.model_name, str(obj.pk), getattr(obj, "commune_id", "") or "")
             for obj in objects
-        ]
+        ],
     )

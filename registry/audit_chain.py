@@ -16,10 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.bulk_rows import rows_insert
 from registry.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 CHUNK = 5000
@@ -69,6 +70,9 @@ def canonical(
         "prev_hash": prev_hash,
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+_json_text = json.encoder.encode_basestring_ascii  # a string as json.dumps(ensure_ascii) writes it
 
 
 def event_hash(**fields) -> str:
@@ -134,6 +138,80 @@ def chain_append(events: Sequence[AuditEvent]) -> list[AuditEvent]:
             AuditEvent.objects.bulk_create(events, batch_size=500)
         AuditChainHead.objects.filter(pk=1).update(sequence=sequence, hash=prev_hash)
     return list(events)
+
+
+def chain_append_many(
+    *,
+    actor_id: int | None,
+    action: str,
+    data: dict | None,
+    objects: Sequence[tuple[str, str, str]],
+) -> None:
+    """One event per (object_type, object_id, commune_code), all of one actor, action and data
+    (a bulk record: imports), appended as `chain_append` would: numbered and linked in order,
+    each hashed over `canonical`'s exact bytes — built here from parts serialised once, since
+    the fields shared by every event need not be encoded again for each — and inserted as rows
+    (`registry.bulk_rows`) rather than as model instances."""
+    if not objects:
+        return
+    with transaction.atomic():
+        head = _locked_head()
+        now = timezone.now()
+        data = normalise_data(data)
+        shared = (
+            f'{{"action":{_json_text(action)},"actor":{json.dumps(actor_id)},'
+            f'"at":{_json_text(utc_iso(now))},"commune_code":'
+        )
+        data_part = ',"data":' + json.dumps(
+            data, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        )
+        communes: dict[str, str] = {}
+        types: dict[str, str] = {}
+        prev_hash, sequence = head.hash, head.sequence
+        rows = []
+        sha256 = hashlib.sha256
+        for object_type, object_id, commune_code in objects:
+            sequence += 1
+            commune_part = communes.get(commune_code)
+            if commune_part is None:
+                commune_part = communes[commune_code] = _json_text(commune_code)
+            type_part = types.get(object_type)
+            if type_part is None:
+                type_part = types[object_type] = _json_text(object_type)
+            document = (
+                f"{shared}{commune_part}{data_part},"
+                f'"object_id":{_json_text(object_id)},"object_type":{type_part},'
+                f'"prev_hash":{_json_text(prev_hash)},"sequence":{sequence}}}'
+            )
+            event = sha256(document.encode()).hexdigest()
+            rows.append((sequence, object_type, object_id, commune_code, prev_hash, event))
+            prev_hash = event
+        _insert_events(rows, now=now, actor_id=actor_id, action=action, data=data)
+        AuditChainHead.objects.filter(pk=1).update(sequence=sequence, hash=prev_hash)
+
+
+_BULK_COLUMNS = ("sequence", "object_type", "object_id", "commune_code", "prev_hash", "hash")
+_BULK_SHARED = ("at", "actor_id", "action", "data")
+
+
+def _insert_events(rows: list[tuple], *, now: datetime, actor_id, action: str, data) -> None:
+    """INSERT rows of `_BULK_COLUMNS`, with the `_BULK_SHARED` values of every one prepared by
+    their fields once."""
+    meta = AuditEvent._meta
+    fields = {f.attname: f for f in meta.concrete_fields if not f.primary_key}
+    if set(fields) != set(_BULK_COLUMNS + _BULK_SHARED):  # a new field must be filled here
+        raise RuntimeError(f"chain_append_many writes {_BULK_COLUMNS + _BULK_SHARED}, not {fields}")
+    shared = (
+        fields["at"].get_db_prep_save(now, connection),
+        actor_id,
+        action,
+        fields["data"].get_db_prep_save(data, connection),
+    )
+    rows_insert(
+        meta.db_table,
+        [fields[name].column for name in _BULK_COLUMNS + _BULK_SHARED],
+        (row + shared for row in rows),
+    )
 
 
 def audit_chain_head() -> ChainHead:

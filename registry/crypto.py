@@ -13,6 +13,8 @@ import os
 import re
 import secrets
 import unicodedata
+from binascii import b2a_base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,6 +64,7 @@ def generate_key_entry(key_id: str | None = None) -> str:
     return f"{key_id}:{base64.b64encode(os.urandom(KEY_BYTES)).decode()}"
 
 
+@lru_cache(maxsize=16)
 def blind_index_key_id(key: bytes) -> str:
     # A short public fingerprint stored with each index value, so a rebuild can resume.
     return hashlib.sha256(b"registry-blind-index-key-id" + key).hexdigest()[:4]
@@ -159,6 +162,7 @@ def reset_keyring() -> None:
     keyring.cache_clear()
     _cipher.cache_clear()
     _blind_index_subkey.cache_clear()
+    _blind_index_state.cache_clear()
 
 
 def _pad(data: bytes) -> bytes:
@@ -172,12 +176,32 @@ def _pad(data: bytes) -> bytes:
 
 def encrypt(plaintext: str, *, context: str) -> str:
     """Encrypt under the current key; `context` (model.field) is bound as associated data."""
-    if "\0" in plaintext:
-        raise ValueError(f"{context}: text containing NUL characters cannot be stored")
+    return encrypt_many([plaintext], context=context)[0]
+
+
+def encrypt_many(plaintexts: Sequence[str | None], *, context: str) -> list[str | None]:
+    """`encrypt` of each value (None stays None), for bulk writes: the key, cipher and associated
+    data are looked up once and the nonces drawn in one read; each value still gets its own
+    random 96-bit nonce, and the stored form is exactly `encrypt`'s."""
     key_id = keyring().current_key_id
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = _cipher(key_id).encrypt(nonce, _pad(plaintext.encode("utf-8")), context.encode())
-    return f"{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+    cipher = _cipher(key_id)
+    aad = context.encode()
+    prefix = f"{key_id}:"
+    nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+    out: list[str | None] = []
+    append = out.append
+    for offset, plaintext in enumerate(plaintexts):
+        if plaintext is None:
+            append(None)
+            continue
+        if "\0" in plaintext:
+            raise ValueError(f"{context}: text containing NUL characters cannot be stored")
+        data = _pad(plaintext.encode("utf-8"))
+        nonce = nonces[offset * NONCE_BYTES : (offset + 1) * NONCE_BYTES]
+        append(
+            prefix + b2a_base64(nonce + cipher.encrypt(nonce, data, aad), newline=False).decode()
+        )
+    return out
 
 
 def ciphertext_key_id(token: str) -> str:
@@ -232,14 +256,26 @@ def _blind_index_subkey(root: bytes, field: str) -> bytes:
     ).derive(root)
 
 
+@lru_cache(maxsize=64)
+def _blind_index_state(root: bytes, field: str) -> tuple[hashlib._Hash, hashlib._Hash, str]:
+    """HMAC-SHA256 under the field's sub-key with its inner and outer pads already hashed (RFC
+    2104), so each value costs two SHA-256 copies rather than a new HMAC; and the tag prefix."""
+    key = _blind_index_subkey(root, field).ljust(hashlib.sha256().block_size, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+    return inner, outer, f"{blind_index_key_id(root)}:"
+
+
 def blind_index(normalised: str, *, field: str, bits: int, root: bytes | None = None) -> str:
     """Truncated keyed HMAC of an already-normalised value, tagged with the root key's id."""
     root = root if root is not None else keyring().blind_index_keys[0]
-    digest = hmac.new(
-        _blind_index_subkey(root, field), normalised.encode("utf-8"), hashlib.sha256
-    ).digest()
-    truncated = int.from_bytes(digest, "big") >> (256 - bits)
-    return f"{blind_index_key_id(root)}:{truncated:0{(bits + 3) // 4}x}"
+    inner_pad, outer_pad, prefix = _blind_index_state(root, field)
+    inner = inner_pad.copy()
+    inner.update(normalised.encode("utf-8"))
+    outer = outer_pad.copy()
+    outer.update(inner.digest())
+    truncated = int.from_bytes(outer.digest(), "big") >> (256 - bits)
+    return f"{prefix}{truncated:0{(bits + 3) // 4}x}"
 
 
 def blind_index_candidates(normalised: str, *, field: str, bits: int) -> list[str]:

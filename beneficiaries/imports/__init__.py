@@ -81,7 +81,10 @@ def persons_import(
     check_communes(rows, actor, errors)
     plan = group_households(rows, actor, errors)
     check_duplicates_in_file(rows, errors)
-    check_registered_ids(rows, errors)
+    if errors or dry_run:
+        # Every problem of a wrong file is named at once; a file otherwise valid has its numbers
+        # checked once, under their buckets' locks below.
+        check_registered_ids(rows, errors)
     errors.raise_if_any()
 
     if dry_run:
@@ -90,12 +93,12 @@ def persons_import(
         )
     progress(total, total, str(_("Đang lưu")))
     with transaction.atomic(durable=True):
-        # Another clerk may have registered one of these numbers since the check above: lock the
-        # numbers' buckets (as person_register does) and check again before writing.
+        # Lock the numbers' buckets (as person_register does), so no other clerk can register
+        # one of them until this commits, then check none is registered already.
         national_id_buckets_lock([row.national_id for row in rows if row.national_id])
-        late = Errors()
-        check_registered_ids(rows, late)
-        late.raise_if_any()
+        registered = Errors()
+        check_registered_ids(rows, registered)
+        registered.raise_if_any()
         result = save(plan, actor=actor)
         if before_commit is not None:
             before_commit(result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -46,6 +48,10 @@ def _text(value: object) -> str:
     """Cell → cleaned text (builders.clean_text); numbers without a spurious ".0", dates as shown."""
     if value is None:
         return ""
+    if type(value) is str and value.isprintable() and unicodedata.is_normalized("NFC", value):
+        # What clean_text gives for such text (no control character to drop, already composed),
+        # without its character-by-character pass: most cells of a file.
+        return " ".join(value.split())
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -57,8 +63,27 @@ def _text(value: object) -> str:
     return builders.clean_text(value) or ""
 
 
+# A few spellings of the allowed words fill the choice columns ("Nam", "Chủ hộ" …): each is
+# normalised once. Only cells that name an allowed word are kept, so no other text a cell may
+# hold stays in memory after the import.
+_KNOWN_CHOICES: dict[tuple[str, int], str] = {}
+
+
 def _choice(value: str, mapping: dict[str, str]) -> str | None:
-    return mapping.get(normalise_text(value).replace(" / ", "/"))
+    key = (value, id(mapping))
+    if key in _KNOWN_CHOICES:
+        return _KNOWN_CHOICES[key]
+    found = mapping.get(normalise_text(value).replace(" / ", "/"))
+    if found is not None and len(_KNOWN_CHOICES) < 1_000:
+        _KNOWN_CHOICES[key] = found
+    return found
+
+
+# DATE_FORMATS[0], dd/mm/yyyy, with strptime's own patterns for %d, %m and %Y: the usual cell
+# read without strptime (a string matching nothing else, so other formats need not be tried).
+_DAY_MONTH_YEAR = re.compile(
+    r"(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])/(1[0-2]|0[1-9]|[1-9])/(\d\d\d\d)", re.IGNORECASE
+)
 
 
 def _parse_date(value: object) -> date | None:
@@ -69,6 +94,12 @@ def _parse_date(value: object) -> date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if DATE_FORMATS[0] == "%d/%m/%Y" and (match := _DAY_MONTH_YEAR.fullmatch(text)):
+        day, month, year = match.groups()
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            return None  # 31/02/…: no other format has "/"
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

@@ -6,22 +6,16 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, models
 from django.db.models import OuterRef, Subquery
 
 from beneficiaries import builders
 from beneficiaries.identifiers import household_codes_issue, ss_codes_issue
 from beneficiaries.imports.checks import NewHousehold, Plan, chunks, in_chunk_size
+from beneficiaries.imports.inserting import bulk_insert
 from beneficiaries.imports.rows import PersonRow
 from beneficiaries.models import Household, Person, Relation
 from registry.audit import AuditAction, audit_record, audit_record_many
 from registry.models import Commune, User
-
-
-def _batch_size(model: type[models.Model]) -> int:
-    """Rows per INSERT that fit the backend's parameter limit (999 on SQLite)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    return max(1, min(1000, connection.ops.bulk_batch_size(fields, [None] * 1000)))
 
 
 @dataclass(frozen=True)
@@ -65,8 +59,7 @@ def save(plan: Plan, *, actor: User) -> ImportResult:
             )
             households.append(household)
             household_of[id(group)] = household
-    Household.objects.bulk_create(households, batch_size=_batch_size(Household))
-    _ensure_pks(Household, households, "code")
+    bulk_insert(Household, households, key="code")
 
     members: list[tuple[PersonRow, Household]] = []
     for group in new_groups:
@@ -87,8 +80,7 @@ def save(plan: Plan, *, actor: User) -> ImportResult:
             _person(row, ss_code=ss_code, household=household)
             for (row, household), ss_code in zip(pairs, ss_codes, strict=True)
         )
-    Person.objects.bulk_create(persons, batch_size=_batch_size(Person))
-    _ensure_pks(Person, persons, "ss_code")
+    bulk_insert(Person, persons, key="ss_code")
 
     # One set-based UPDATE per chunk rather than a CASE per household (bulk_update).
     headed = sorted({p.household_id for p in persons if p.relation_to_head == Relation.HEAD})
@@ -126,15 +118,3 @@ def save(plan: Plan, *, actor: User) -> ImportResult:
         },
     )
     return result
-
-
-def _ensure_pks(model: type[models.Model], objects: list[models.Model], key: str) -> None:
-    """Backends without RETURNING leave pk unset after bulk_create: read them back by code."""
-    missing = [obj for obj in objects if obj.pk is None]
-    if not missing:
-        return
-    pk_by_key = {}
-    for chunk in chunks([getattr(obj, key) for obj in missing], in_chunk_size()):
-        pk_by_key.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
-    for obj in missing:
-        obj.pk = pk_by_key[getattr(obj, key)]

@@ -360,6 +360,21 @@ def test_national_id_already_registered_is_reported(client):
     assert Person.objects.count() == 1
 
 
+def test_a_registered_number_is_named_with_the_files_other_errors(client):
+    registered = national_id("male", date(1945, 8, 19), 3)
+    make_person(make_household(OTHER_COMMUNE), full_name="Hồ Văn Lực", national_id=registered,
+                date_of_birth=date(1945, 8, 19))  # fmt: skip
+    rows = family_rows()
+    rows[0]["sex"] = "Không rõ"
+    errors = error_rows(post(client, csv_upload(rows)))
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (2, "Giới tính"),
+        (5, "Số định danh cá nhân"),
+    ]
+    assert errors[1]["message"] == "Số định danh cá nhân đã có trong sổ đăng ký."
+    assert Person.objects.count() == 1
+
+
 def test_commune_outside_the_users_communes_is_refused_without_revealing_more(client):
     rows = family_rows()
     rows[3]["commune_code"] = OTHER_COMMUNE

@@ -75,6 +75,33 @@ def test_a_bulk_record_chains_every_event_in_one_pass(django_assert_max_num_quer
 
 
 @pytest.mark.django_db
+def test_a_bulk_record_hashes_exactly_the_canonical_serialisation(admin_user):
+    """The bulk path builds the canonical bytes from pre-serialised parts: every event must still
+    hash as `event_hash` says, whatever its strings hold (quotes, accents, control characters)."""
+    record(1)
+    provinces = list(Province.objects.order_by("code")[:3])
+    provinces[1].commune_id = '0"1\\'  # an odd commune code, escaped in JSON
+    data = {"z": [1, 2.5, None, True], "a": {"tên": "Đắk Lắk\n", "b": 'say "hi"'}, "n": 10**20}
+    with transaction.atomic():
+        audit_record_many(
+            actor=admin_user, action=AuditAction.DEMO_SEEDED, objects=provinces, data=data
+        )
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert [e.object_id for e in events[1:]] == [p.code for p in provinces]
+    assert events[2].commune_code == '0"1\\'
+    for event, before in zip(events[1:], events, strict=False):
+        assert event.actor_id == admin_user.pk and event.data == json.loads(json.dumps(data))
+        assert event.prev_hash == before.hash
+        assert event.hash == event_hash(
+            sequence=event.sequence, at=event.at, actor_id=admin_user.pk, action="demo.seeded",
+            object_type="province", object_id=event.object_id, commune_code=event.commune_code,
+            data=event.data, prev_hash=before.hash,
+        )  # fmt: skip
+    assert audit_chain_head().hash == events[-1].hash
+    verify()
+
+
+@pytest.mark.django_db
 def test_the_hash_is_sha256_over_the_canonical_serialisation():
     event = record(1)[0]
     assert event.hash == event_hash(
