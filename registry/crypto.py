@@ -257,24 +257,21 @@ def _blind_index_subkey(root: bytes, field: str) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _blind_index_state(root: bytes, field: str) -> tuple[hashlib._Hash, hashlib._Hash, str]:
-    """HMAC-SHA256 under the field's sub-key with its inner and outer pads already hashed (RFC
-    2104), so each value costs two SHA-256 copies rather than a new HMAC; and the tag prefix."""
-    key = _blind_index_subkey(root, field).ljust(hashlib.sha256().block_size, b"\0")
-    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
-    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
-    return inner, outer, f"{blind_index_key_id(root)}:"
+def _blind_index_state(root: bytes, field: str) -> tuple[hmac.HMAC, str]:
+    """The field's HMAC-SHA256 keyed once: each value then costs a `copy()` of it (the inner and
+    outer pads already hashed) rather than a new HMAC; and the tag prefix."""
+    return hmac.new(_blind_index_subkey(root, field), digestmod=hashlib.sha256), (
+        f"{blind_index_key_id(root)}:"
+    )
 
 
 def blind_index(normalised: str, *, field: str, bits: int, root: bytes | None = None) -> str:
     """Truncated keyed HMAC of an already-normalised value, tagged with the root key's id."""
     root = root if root is not None else keyring().blind_index_keys[0]
-    inner_pad, outer_pad, prefix = _blind_index_state(root, field)
-    inner = inner_pad.copy()
-    inner.update(normalised.encode("utf-8"))
-    outer = outer_pad.copy()
-    outer.update(inner.digest())
-    truncated = int.from_bytes(outer.digest(), "big") >> (256 - bits)
+    keyed, prefix = _blind_index_state(root, field)
+    mac = keyed.copy()
+    mac.update(normalised.encode("utf-8"))
+    truncated = int.from_bytes(mac.digest(), "big") >> (256 - bits)
     return f"{prefix}{truncated:0{(bits + 3) // 4}x}"
 
 
