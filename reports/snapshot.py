@@ -36,7 +36,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from beneficiaries.models import Case, Household, Person
@@ -179,12 +179,16 @@ def linked_communes(changed: Iterable[str]) -> set[str]:
     changed = sorted(changed)
     if not changed:
         return set()
-    persons = Person.objects.filter(
-        Q(commune_id__in=changed)
-        | Q(household_id__in=Household.objects.filter(commune_id__in=changed).values("id"))
-    ).values("id")
-    cases = Case.objects.filter(person_id__in=persons).exclude(commune_id__in=changed)
-    return set(cases.values_list("commune_id", flat=True).distinct().order_by())
+    households = Household.objects.filter(commune_id__in=changed).values("id")
+    found: set[str] = set()
+    # Two queries, each down one index (an OR of the two would scan every person).
+    for persons in (
+        Person.objects.filter(commune_id__in=changed).values("id"),
+        Person.objects.filter(household_id__in=households).values("id"),
+    ):
+        cases = Case.objects.filter(person_id__in=persons).exclude(commune_id__in=changed)
+        found |= set(cases.values_list("commune_id", flat=True).distinct().order_by())
+    return found
 
 
 def stale_communes(stored: dict[str, CommuneFigures], max_age: int) -> set[str]:
@@ -224,6 +228,8 @@ def stored_rows(codes, period: Period, *, with_amounts: bool) -> tuple[dict[str,
     with consistent_read():
         head = audit_head()
         scope = set(codes) if codes is not None else candidate_communes()
+        if not scope:  # nothing to store: as a fresh computation says
+            return commune_rows(codes, period, with_amounts=with_amounts)
         stored = {
             row.commune_id: row
             for row in CommuneFigures.objects.filter(key=key, commune_id__in=sorted(scope))
