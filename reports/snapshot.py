@@ -140,15 +140,16 @@ def decode(figures: dict) -> Row:
 
 
 @contextlib.contextmanager
-def consistent_read() -> Iterator[None]:
-    """One snapshot for every query inside, where it can be had without blocking writers."""
+def consistent_read() -> Iterator[bool]:
+    """One snapshot for every query inside, where it can be had without blocking writers;
+    yields whether this is PostgreSQL's own read-only transaction (see few_communes_plans)."""
     if connection.in_atomic_block:
-        yield  # the caller's transaction: READ COMMITTED on PostgreSQL, see the module's doc
+        yield False  # the caller's transaction: READ COMMITTED on PostgreSQL, see the module doc
     elif connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            yield
+            yield True
     elif connection.vendor == "sqlite":
         # Django's atomic() would BEGIN IMMEDIATE (the write lock, settings): a plain BEGIN
         # starts a read transaction whose snapshot (WAL) lasts until COMMIT.
@@ -156,12 +157,25 @@ def consistent_read() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("BEGIN DEFERRED")
         try:
-            yield
+            yield False
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("COMMIT")
     else:
-        yield
+        yield False
+
+
+# Up to this many stale communes, PostgreSQL is steered to the commune indexes (below).
+FEW_COMMUNES = 8
+
+
+def few_communes_plans() -> None:
+    """For a few communes, make PostgreSQL reach the rows through the commune indexes: left to
+    itself it hashes every assessment (or household) of the year against the commune's
+    households — a scan of the whole table that grows with the province, not the commune.
+    SET LOCAL: for this read-only transaction only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
 
 
 def candidate_communes() -> set[str]:
@@ -225,7 +239,7 @@ def stored_rows(codes, period: Period, *, with_amounts: bool) -> tuple[dict[str,
     """Like figures.commune_rows, from the stored rows where they are still valid; the stale
     and missing ones computed (in one pass over those communes) and stored."""
     key = period_key(period, with_amounts=with_amounts)
-    with consistent_read():
+    with consistent_read() as own_transaction:
         head = audit_head()
         scope = set(codes) if codes is not None else candidate_communes()
         if not scope:  # nothing to store: as a fresh computation says
@@ -235,6 +249,8 @@ def stored_rows(codes, period: Period, *, with_amounts: bool) -> tuple[dict[str,
             for row in CommuneFigures.objects.filter(key=key, commune_id__in=sorted(scope))
         }
         stale = stale_communes(stored, cache_seconds()) | (scope - set(stored))
+        if own_transaction and 0 < len(stale) <= FEW_COMMUNES:
+            few_communes_plans()
         fresh, payments = (
             commune_rows(stale, period, with_amounts=with_amounts) if stale else ({}, None)
         )
