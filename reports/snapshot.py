@@ -189,7 +189,8 @@ def candidate_communes() -> set[str]:
 
 
 def linked_communes(changed: Iterable[str]) -> set[str]:
-    """The paying communes of the cases of persons living in (or in a household of) these."""
+    """The paying communes of the cases of persons living in (or in a household of) these, and
+    the communes of persons in their households."""
     changed = sorted(changed)
     if not changed:
         return set()
@@ -202,6 +203,10 @@ def linked_communes(changed: Iterable[str]) -> set[str]:
     ):
         cases = Case.objects.filter(person_id__in=persons).exclude(commune_id__in=changed)
         found |= set(cases.values_list("commune_id", flat=True).distinct().order_by())
+    # A person counts in their own commune with their household's review (the same commune
+    # after every service; checked rather than assumed).
+    elsewhere = Person.objects.filter(household_id__in=households).exclude(commune_id__in=changed)
+    found |= set(elsewhere.values_list("commune_id", flat=True).distinct().order_by())
     return found
 
 
