@@ -265,3 +265,57 @@ def test_figures_older_than_the_setting_are_recomputed(population, recomputed, s
     cache.clear()
     report_summary_build(user=auditor, period=period_for(year=2026), commune=A)
     assert recomputed == [{A}, {A}]
+
+
+def test_a_write_landing_during_the_computation_is_recomputed_next_time(
+    population, monkeypatch, settings
+):
+    """The figures are stored as valid at the head read before computing: a write committed
+    meanwhile has a later sequence, so its commune is computed again at the next request."""
+    auditor = UserFactory(role="auditor")
+    worker = UserFactory(role="social_worker", communes=[A])
+    original = figures.commune_rows
+    calls: list[set] = []
+
+    def racing(codes, period, **kwargs):
+        calls.append(set(codes))
+        rows = original(codes, period, **kwargs)
+        if len(calls) == 1:  # after the figures were read, before they are stored
+            services.household_register(actor=worker, commune_code=A, area="rural", address="-")
+        return rows
+
+    monkeypatch.setattr(snapshot, "commune_rows", racing)
+    kwargs = dict(user=auditor, period=period_for(year=2026), province="44")
+    first = report_summary_build(**kwargs)
+    second = report_summary_build(**kwargs)
+    assert calls[1] == {A}
+    assert _figures(second) == _figures(_fresh(settings, **kwargs))
+    households = {c["code"]: c["households"] for c in first["communes"]}
+    assert {c["code"]: c["households"] for c in second["communes"]}[A] == households[A] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_figures_come_from_one_snapshot(frozen, settings):
+    """Without a caller's transaction the read is the database's own snapshot (PostgreSQL:
+    REPEATABLE READ READ ONLY; SQLite: a deferred read transaction) and nothing is left open."""
+    from django.db import connection
+
+    from tests.e2e.web_pages import reload_legal_data
+    from tests.reports.population import build
+
+    reload_legal_data()
+    population = build()
+    auditor = UserFactory(role="auditor")
+    worker = UserFactory(role="social_worker", communes=[A, B])
+    kwargs = dict(user=auditor, period=period_for(year=2026), province="44")
+    report_summary_build(**kwargs)
+    services.person_move(
+        actor=worker, person_id=population.persons["a5"][0].pk,
+        household_id=population.households["b1"].pk,
+    )  # fmt: skip
+    cache.clear()
+    assert _figures(report_summary_build(**kwargs)) == _figures(_fresh(settings, **kwargs))
+    assert not connection.in_atomic_block
+    if connection.vendor == "sqlite":  # the raw BEGIN was committed
+        assert not connection.connection.in_transaction
+    assert CommuneFigures.objects.filter(commune_id=A).count() == 1
