@@ -22,6 +22,15 @@ from reports.period import Period
 CACHE_SETTING = "REGISTRY_REPORT_CACHE_SECONDS"
 
 
+def cache_seconds() -> int:
+    return int(getattr(settings, CACHE_SETTING, 0) or 0)
+
+
+def snapshots_enabled() -> bool:
+    """The per-commune figures are stored and reused (reports/snapshot.py) with the cache on."""
+    return cache_seconds() > 0
+
+
 def audit_head() -> int:
     """The audit chain's last sequence number (one row, read without a lock)."""
     return AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
@@ -37,7 +46,7 @@ def _key(codes, period: Period, exact: bool, with_amounts: bool) -> str:
 def summary_cached(
     *, codes, period: Period, exact: bool, with_amounts: bool, compute: Callable[[], dict]
 ) -> dict:
-    seconds = int(getattr(settings, CACHE_SETTING, 0) or 0)
+    seconds = cache_seconds()
     if seconds <= 0:
         return compute()
     key = _key(codes, period, exact, with_amounts)

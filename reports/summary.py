@@ -11,12 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from beneficiaries.models import CATEGORIES_BY_PROGRAMME, Programme
+from beneficiaries.models import CATEGORIES_BY_PROGRAMME
 from registry.access import ensure_commune_access, user_commune_codes
 from registry.exceptions import NotFound
 from registry.models import Commune
-from reports import money, selectors
-from reports.cache import summary_cached
+from reports import snapshot
+from reports.cache import snapshots_enabled, summary_cached
+from reports.figures import COUNT_FIGURES, PROGRAMMES, Row, commune_rows
 from reports.period import Period
 from reports.suppression import suppress_complementary
 
@@ -28,13 +29,6 @@ SMALL_NUMBER_LABEL = f"< {SMALL_NUMBER_BELOW}"
 # Who sees the small numbers exactly in the JSON answer (auditors); the workbook never does.
 EXACT_SMALL_NUMBERS_PERMISSION = "beneficiaries.view_sensitive"
 
-PROGRAMMES = list(Programme.values)
-COUNT_FIGURES = (
-    "households", "persons", "poor", "near_poor", "assessed", "poor_persons",
-    "near_poor_persons", "entering_poverty", "leaving_poverty", "poor_not_reassessed",
-    *(f"persons_{p}" for p in PROGRAMMES), "health_insurance_entitled", "meritorious_persons",
-    "meritorious_households", "meritorious_households_poor",
-)  # fmt: skip
 HUNDREDTH = Decimal("0.01")
 POVERTY_RATE_TARGET = Decimal("1")
 
@@ -86,26 +80,6 @@ def report_scope(
     return codes
 
 
-def _raw(codes, period: Period) -> tuple[dict, dict]:
-    counts: dict[str, dict] = defaultdict(dict)
-    for part in (
-        selectors.households_counts(codes, period),
-        selectors.persons_counts(codes, period),
-        selectors.poverty_counts(codes, period.year),
-        selectors.poverty_movement_counts(codes, period.year),
-    ):
-        for code, figures in part.items():
-            counts[code].update(figures)
-    beneficiaries, by_category = selectors.beneficiary_counts(codes, period)
-    for code, figures in beneficiaries.items():
-        counts[code].update(figures)
-    return counts, by_category
-
-
-def _payments(codes, period: Period) -> dict | None:
-    return money.payment_figures(codes, period)
-
-
 def _sum_payments(rows: list[dict]) -> dict:
     total: dict = {"amount_paid": Decimal(0), "cashless_amount": Decimal(0), "eligible": 0,
                    "eligible_paid": 0, "amount_paid_by_programme": defaultdict(Decimal),
@@ -117,28 +91,6 @@ def _sum_payments(rows: list[dict]) -> dict:
             for name, amount in (row.get(key) or {}).items():
                 total[key][name] += amount
     return total
-
-
-class _Row:
-    """One commune's (or a province's) figures before they are shaped for output."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, int] = dict.fromkeys(COUNT_FIGURES, 0)
-        self.by_category: dict[tuple, int] = defaultdict(int)
-        self.due: dict[str, Decimal] = dict.fromkeys(PROGRAMMES, Decimal(0))
-        self.paid: dict | None = None
-        self.previous: dict[str, int] = defaultdict(int)
-        self.previous_paid: dict | None = None
-
-    def add(self, other: _Row) -> None:
-        for key, value in other.counts.items():
-            self.counts[key] += value
-        for key, value in other.by_category.items():
-            self.by_category[key] += value
-        for key, value in other.due.items():
-            self.due[key] += value
-        for key, value in other.previous.items():
-            self.previous[key] += value
 
 
 def _paid_shares(paid: dict | None) -> tuple[Decimal | None, Decimal | None]:
@@ -156,7 +108,7 @@ def _trend(current, previous) -> str | None:
     return "down" if current < previous else "up" if current > previous else "same"
 
 
-def _targets(row: _Row, poverty_rate) -> list[dict]:
+def _targets(row: Row, poverty_rate) -> list[dict]:
     previous_rate = percentage(row.previous["poor"], row.previous["households"])
     cashless, paid_share = _paid_shares(row.paid)
     previous_cashless, previous_paid_share = _paid_shares(row.previous_paid)
@@ -177,7 +129,7 @@ def _targets(row: _Row, poverty_rate) -> list[dict]:
     ]  # fmt: skip
 
 
-def _shape(row: _Row, *, exact: bool) -> dict:
+def _shape(row: Row, *, exact: bool) -> dict:
     c = row.counts
     poverty_rate = percentage(c["poor"], c["households"])
     cashless, paid_share = _paid_shares(row.paid)
@@ -219,50 +171,46 @@ def report_summary_build(
     codes = report_scope(user=user, commune=commune, province=province, communes=communes)
     return summary_cached(
         codes=codes, period=period, exact=exact_small_numbers, with_amounts=with_amounts,
-        compute=lambda: _compute(codes, period, exact_small_numbers, with_amounts),
+        compute=lambda: summary_compute(codes, period, exact_small_numbers, with_amounts),
     )  # fmt: skip
 
 
-def _compute(codes, period: Period, exact_small_numbers: bool, with_amounts: bool) -> dict:
-    """The summary for these communes (None: every commune holding data), uncached."""
-    generated_at: datetime = timezone.now()
-    counts, by_category = _raw(codes, period)
-    previous = period.previous()
-    before = selectors.households_counts(codes, previous)
-    for part in (
-        selectors.poverty_counts(codes, previous.year),
-        selectors.meritorious_counts(codes, previous),
-    ):
-        for code, figures in part.items():
-            before.setdefault(code, {}).update(figures)
-    due = money.amounts_due(codes, period) if with_amounts else {}
-    paid = _payments(codes, period)
-    paid_before = _payments(codes, previous) if paid is not None else None
-    listed = set(codes) if codes is not None else set(counts) | set(due)
+def summary_compute(codes, period: Period, exact_small_numbers: bool, with_amounts: bool) -> dict:
+    """The summary for these communes (None: every commune holding data): from the stored
+    per-commune figures, recomputing only the stale communes, when the cache is on
+    (reports/snapshot.py); otherwise every figure fresh."""
+    generated_at = timezone.now()
+    if snapshots_enabled():
+        rows, payments = snapshot.stored_rows(codes, period, with_amounts=with_amounts)
+    else:
+        rows, payments = commune_rows(codes, period, with_amounts=with_amounts)
+    if codes is None:  # an auditor's report lists the communes holding data, as a fresh one
+        rows = {code: row for code, row in rows.items() if row.held}
+    return _assemble(rows, payments, period, exact_small_numbers, with_amounts, generated_at)
+
+
+def _assemble(
+    by_code: dict[str, Row], payments: bool, period: Period, exact_small_numbers: bool,
+    with_amounts: bool, generated_at: datetime,
+) -> dict:  # fmt: skip
+    """Per-commune rows → the report: the province totals, rates, targets, small numbers."""
     communes = (
-        Commune.objects.filter(code__in=listed)
+        Commune.objects.filter(code__in=list(by_code))
         .select_related("province")
         .order_by("province_id", "code")
     )
     rows, provinces = [], {}
     for commune_obj in communes:
-        row = _Row()
-        row.counts.update(counts.get(commune_obj.code, {}))
-        row.by_category.update(by_category.get(commune_obj.code, {}))
-        row.due.update(due.get(commune_obj.code, {}))
-        row.previous.update(before.get(commune_obj.code, {}))
-        if paid is not None:
-            row.paid = paid.get(commune_obj.code, {})
-            row.previous_paid = (paid_before or {}).get(commune_obj.code, {})
+        row = by_code[commune_obj.code]
         rows.append((commune_obj, row))
-        province_row = provinces.setdefault(commune_obj.province, (_Row(), [], []))
+        province_row = provinces.setdefault(commune_obj.province, (Row(), [], []))
         province_row[0].add(row)
-        if paid is not None:
-            province_row[1].append(row.paid)
-            province_row[2].append(row.previous_paid)
+        if payments:
+            province_row[1].append(row.paid or {})
+            province_row[2].append(row.previous_paid or {})
     province_out = []
     for province_obj, (total, paid_rows, previous_rows) in provinces.items():
-        if paid is not None:
+        if payments:
             total.paid, total.previous_paid = _sum_payments(paid_rows), _sum_payments(previous_rows)
         province_out.append(
             {
@@ -275,9 +223,9 @@ def _compute(codes, period: Period, exact_small_numbers: bool, with_amounts: boo
     report = {
         "year": period.year,
         "month": period.month,
-        "previous_year": previous.year,
+        "previous_year": period.previous().year,
         "generated_at": generated_at,
-        "payments_available": paid is not None,
+        "payments_available": payments,
         "amounts_available": with_amounts,
         "small_numbers": "exact" if exact_small_numbers else "suppressed",
         "provinces": province_out,

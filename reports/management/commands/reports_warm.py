@@ -1,6 +1,8 @@
 """Computes the year's summary of every province (and of every commune holding data, as an
-auditor's unfiltered report) into the cache, so the next request answers from it: run it from
-cron every few minutes (reports/cache.py; without REGISTRY_REPORT_CACHE_SECONDS it does nothing)."""
+auditor's unfiltered report): the per-commune figures are stored (reports/snapshot.py) and the
+whole reports cached (reports/cache.py), so the next request answers from them. Run it after a
+deployment and from cron (a commune changed since is recomputed alone, by the warm run or by
+the next request); without REGISTRY_REPORT_CACHE_SECONDS it does nothing."""
 
 from __future__ import annotations
 
