@@ -70,8 +70,10 @@ def _save_totals(batch: PaymentBatch, totals: Totals, recoveries: list[PaymentRe
 
 
 def _figures(batch: PaymentBatch) -> dict:
+    """What each batch event records; its communes let the reports recompute those only."""
     return {
         "period": f"{batch.period:%Y-%m}",
+        "commune_codes": sorted(batch.communes.values_list("code", flat=True)),
         "line_count": batch.line_count,
         "total_amount": str(batch.total_amount),
         "recovery_count": batch.recovery_count,
@@ -107,7 +109,7 @@ def payment_batch_generate(
             action=AuditAction.PAYMENT_BATCH_GENERATED,
             obj=batch,
             commune_code=codes[0] if len(codes) == 1 else "",
-            data={**_figures(batch), "commune_codes": codes},
+            data=_figures(batch),
         )
         if before_commit is not None:
             before_commit(batch)

@@ -164,6 +164,7 @@ def _reconcile(*, actor: User, batch_id: int, answers: Iterable[Answer]) -> Reco
                 "paid": result["paid"], "failed": result["failed"], "changed": len(changes),
                 "unmatched": len(unmatched), "reversals": sum(1 for c in changes if c[0].reversed),
                 "status": batch.status,
+                "commune_codes": sorted(batch.communes.values_list("code", flat=True)),
             },
         )  # fmt: skip
     return result

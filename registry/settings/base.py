@@ -379,8 +379,10 @@ REGISTRY_BACKUP_KEY = os.environ.get("REGISTRY_BACKUP_KEY", "")
 # webaudit: a commune's batch print (a background job) leaves its PDF here, encrypted, for the
 # one who started it to download; on several application servers, a directory they all share.
 REGISTRY_PRINTS_DIR = Path(os.environ.get("REGISTRY_PRINTS_DIR", VAR_DIR / "prints"))
-# reports: the summary is served from the cache while the audit chain head has not moved since
-# it was computed (every write audits: reports/cache.py), for at most this many seconds; 0 = off.
+# reports: per-commune figures are stored and reused while no audited change touched their
+# commune, and the whole summary cached while the chain head has not moved (every write audits:
+# reports/snapshot.py, cache.py), each for at most this many seconds; 0 = off (here, so tests
+# that write through factories, which audit nothing, see fresh figures; production sets a day).
 REGISTRY_REPORT_CACHE_SECONDS = int(os.environ.get("REGISTRY_REPORT_CACHE_SECONDS", "0"))
 # auditgaps: axes keeps keyed hashes of usernames and client addresses (registry/security.py),
 # never the plaintext; successful logins are in the audit trail, not in axes' access log (which

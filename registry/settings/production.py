@@ -22,6 +22,8 @@ REGISTRY_REQUIRE_KEYS_FROM_ENV = True
 # Every certificate's QR code points there: no development default in production (the
 # certificates app refuses to start without it, as without its signing key).
 REGISTRY_PUBLIC_BASE_URL = os.environ.get("REGISTRY_PUBLIC_BASE_URL", "")
+# Stored per-commune report figures, reused until an audited change touches their commune.
+REGISTRY_REPORT_CACHE_SECONDS = int(os.environ.get("REGISTRY_REPORT_CACHE_SECONDS", "86400"))
 
 # Throttling counters (token endpoint) must be shared by every worker on every app server;
 # the database cache needs no extra service. Its table is created by a migration.
