@@ -72,6 +72,30 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise RuntimeError("gunicorn did not answer")
 
 
+def _warm_up(base: str, data: dict, workers: int) -> None:
+    """A few of each request, several at once, so that every worker has loaded what its first
+    requests load (URL patterns, translations, serializers): start-up, not the load's CPU."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {"Authorization": f"Token {data['token']}", "Content-Type": "application/json"}
+    paths = [
+        ("POST", "/api/v1/persons/search/", {"national_id": data["national_ids"][0]}),
+        ("POST", "/api/v1/persons/search/", {"name": data["names"][0]}),
+        ("GET", f"/api/v1/persons/?commune={data['communes'][0]}&page_size=50", None),
+        ("GET", f"/api/v1/persons/{data['persons'][0]}/", None),
+    ]
+
+    def call(item) -> None:
+        method, path, body = item
+        payload = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(base + path, data=payload, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+            response.read()
+
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(call, paths * workers * 3))
+
+
 def load_figures(stats, commune_codes: list[str], *, seconds: int, users: int = 16, wait: float = 0.5,
                  workers: int = 3) -> list[Figure]:  # fmt: skip
     from beneficiaries.models import Household, Person
@@ -109,6 +133,7 @@ def load_figures(stats, commune_codes: list[str], *, seconds: int, users: int = 
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/api/v1/admin-units/provinces/", server)
         time.sleep(2)  # every worker booted: their start-up is not the load's CPU
+        _warm_up(f"http://127.0.0.1:{port}", data, workers)
         boot_cpu = _children_cpu(server.pid)
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.filters import CaseFilter, HouseholdFilter, PersonFilter
 from beneficiaries.identifiers import validate_ss_code
 from beneficiaries.models import Case, Household, Person, PovertyAssessment
+from beneficiaries.search import PersonSearchResult
 from registry.access import ensure_commune_access, scope_to_user
 from registry.exceptions import NotFound, ValidationFailed
 from registry.fields import blind_index_search
@@ -63,9 +64,10 @@ def persons_search(
     name: str | None = None,
     phone: str | None = None,
     commune: str | None = None,
-) -> list[Person]:
-    """Search by personal data through the blind indexes (`registry.fields.blind_index_search`);
-    every criterion given must match. Never scans or decrypts a whole table."""
+) -> PersonSearchResult:
+    """Search by personal data through the blind indexes; every criterion given must match.
+    Never scans or decrypts a whole table; decrypts whole persons only for the rows shown
+    (`beneficiaries.search`)."""
     if not any([national_id, name, phone]):
         raise ValidationFailed(
             _("Cần ít nhất một tiêu chí: số định danh, họ tên hoặc số điện thoại."),
@@ -76,7 +78,7 @@ def persons_search(
         ensure_commune_access(user, commune)
         queryset = queryset.filter(commune_id=commune)
     wanted = {"national_id": national_id, "full_name": name, "phone": phone}
-    return blind_index_search(queryset, **{key: value for key, value in wanted.items() if value})
+    return PersonSearchResult(queryset, **{key: value for key, value in wanted.items() if value})
 
 
 def persons_with_national_id(national_id: str, *, exclude_pk: int | None = None) -> list[Person]:

@@ -27,9 +27,15 @@ from registry.masking import mask_national_id
 from registry.models import Commune
 
 
-def monthly_amount(case: Case, month: date) -> Decimal:
-    """What the case pays for `month`: the one call into the entitlement rules."""
-    return entitlements.case_monthly_amount(case, month)
+def monthly_amount(case: Case, month: date, rates: entitlements.RateBook | None = None) -> Decimal:
+    """What the case pays for `month`: the one call into the entitlement rules. A batch passes
+    one `RateBook` for all its pages (the rate tables are two queries; its memo keeps each
+    distinct amount computed once)."""
+    if rates is None:
+        return entitlements.case_monthly_amount(case, month)
+    return entitlements.case_month(
+        entitlements.row_of(case), entitlements.month_start(month), rates
+    ).amount
 
 
 def verify_url(token: str) -> str:
@@ -136,7 +142,9 @@ def household_document(
     )
 
 
-def beneficiary_document(certificate: Certificate) -> BeneficiaryStatusCertificate:
+def beneficiary_document(
+    certificate: Certificate, *, cache: dict | None = None
+) -> BeneficiaryStatusCertificate:
     case = certificate.case
     person = case.person
     decision = ""
@@ -156,12 +164,20 @@ def beneficiary_document(certificate: Certificate) -> BeneficiaryStatusCertifica
         residence=residence(certificate.commune, person.street_address, person.household.village),
         programme=labels.PROGRAMMES.get(case.programme, case.programme),
         category=labels.category_label(case.category),
-        monthly_amount=monthly_amount(case, certificate.issued_on.replace(day=1)),
+        monthly_amount=monthly_amount(
+            case, certificate.issued_on.replace(day=1), _rates(cache) if cache is not None else None
+        ),
         since_month=case.start_month,
         decision=decision,
         legal_basis=(labels.PROGRAMME_BASIS.get(case.programme, ""),),
         verify_url=verify_url(certificate.token),
     )
+
+
+def _rates(cache: dict) -> entitlements.RateBook:
+    if "rates" not in cache:
+        cache["rates"] = entitlements.RateBook.load()
+    return cache["rates"]
 
 
 def with_subjects(queryset):
@@ -181,10 +197,12 @@ def with_subjects(queryset):
 def document(certificate: Certificate, *, cache: dict | None = None):
     if certificate.kind == CertificateKind.HOUSEHOLD_POVERTY:
         return household_document(certificate, cache=cache)
-    return beneficiary_document(certificate)
+    return beneficiary_document(certificate, cache=cache)
 
 
 def documents(certificates: Iterable[Certificate]) -> Iterator:
-    cache: dict = {}  # legal basis per (review year, area): one query each, not one per page
+    # Legal data loaded once per print, not once per page: the legal basis per (review year,
+    # area), the rate tables.
+    cache: dict = {}
     for certificate in certificates:
         yield document(certificate, cache=cache)

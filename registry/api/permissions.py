@@ -7,6 +7,7 @@ record only to check access before calling a service.
 
 from rest_framework.permissions import BasePermission
 
+from registry.access import access_load
 from registry.exceptions import Forbidden
 
 
@@ -19,6 +20,7 @@ class ActionPermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
+        access_load(request.user)  # permissions and communes: one query for the whole request
         needed = getattr(view, "required_permissions", {}).get(view.action)
         if needed and not request.user.has_perm(needed):
             raise Forbidden()
@@ -32,6 +34,7 @@ def requires(permission: str) -> type[BasePermission]:
         def has_permission(self, request, view) -> bool:
             if not request.user or not request.user.is_authenticated:
                 return False
+            access_load(request.user)
             if not request.user.has_perm(permission):
                 raise Forbidden()
             return True

@@ -398,8 +398,9 @@ def test_query_count_is_constant(auditor, seeded):
 
 def test_endpoint_query_count(client_for, approver, seeded, django_assert_num_queries):
     client = client_for(approver)
-    # 2 permission lookups + 2 for the approver's communes + 12 for the checks (1: payments).
-    with django_assert_num_queries(16):
+    # 1 for the approver's permissions and communes (registry.access.access_load) + 12 for the
+    # checks (1: payments).
+    with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
 
 
