@@ -65,6 +65,19 @@ def users():
     return clerk, approver, auditor
 
 
+def social_worker(commune_code: str):
+    """A social worker of one commune (the name lookup as a commune searches)."""
+    from django.contrib.auth.models import Group
+
+    from registry.models import Commune, User
+    from registry.roles import SOCIAL_WORKER
+
+    worker = User.objects.create(username="bench_social_worker")
+    worker.groups.add(Group.objects.get(name=SOCIAL_WORKER))
+    worker.communes.set([Commune.objects.get(code=commune_code)])
+    return worker
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100_000)
@@ -109,7 +122,11 @@ def main() -> int:
                 if step == "import":
                     show(figures.import_figures(stats, figures.raw_executemany(stats.persons)))
                 elif step == "lookup":
-                    show(figures.lookup_figures(clerk, stats.national_ids, stats.names))
+                    show(
+                        figures.lookup_figures(
+                            clerk, stats.national_ids, stats.names, worker=social_worker(codes[0])
+                        )
+                    )
                 elif step == "batch":
                     items, batch = figures.batch_figures(clerk, approver, codes)
                     show(items)
@@ -118,7 +135,7 @@ def main() -> int:
                 elif step == "certificates":
                     show(figures.certificate_figures(approver, args.pages))
                 elif step == "reports":
-                    show(figures.report_figures(auditor))
+                    show(figures.report_figures(auditor, clerk, codes[7]))
                 elif step == "load":
                     show(
                         figures_load.load_figures(
