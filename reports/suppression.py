@@ -14,7 +14,14 @@ cell (the "masked rows"):
    K(n, 3), n ≥ 2, every edge of which lies on a cycle. The complement is fixed rather than
    chosen from the figures so that two reports over different communes (the page lets one
    choose) hide the same cells of a commune and cannot be combined;
-2. where the hidden cells of a row add up to nothing (its total minus its shown categories is
+2. where every person of the programme in a row is in a hidden category (its shown categories
+   hold no one), the programme's money there is the hidden persons' money alone, and amounts
+   per person differ by category (5.3 × 1.5, 5.5c × 1.0 of the base): it would tell how they
+   split. That row's programme money is hidden — due and paid, with the row's totals and its
+   amounts by channel, which give it back — and so is the province's (the province minus the
+   published communes would give it back too). Where shown categories hold someone, their
+   amounts depend on each person's age and degree, which no report shows;
+3. where the hidden cells of a row add up to nothing (its total minus its shown categories is
    0, so every hidden cell would read 0), that row's programme total and health-insurance count
    are hidden too, and so are the province's: the total column then holds two hidden cells,
    each on a cycle through the province row.
@@ -56,10 +63,13 @@ def _hide_cells(row: dict, programme: str, hidden: set[str]) -> None:
             row["suppressed_figures"].append(f"persons_by_category.{item['category']}")
 
 
+def _shown_sum(row: dict, programme: str) -> int:
+    return sum(i["persons"] for i in _items(row, programme) if not i["suppressed"])
+
+
 def _hidden_sum(row: dict, programme: str) -> int:
     """What a reader gets by subtracting the row's shown categories from its total."""
-    shown = sum(i["persons"] for i in _items(row, programme) if not i["suppressed"])
-    return row["persons_by_programme"][programme] - shown
+    return row["persons_by_programme"][programme] - _shown_sum(row, programme)
 
 
 def _hide_total(row: dict, programme: str) -> None:
@@ -68,6 +78,19 @@ def _hide_total(row: dict, programme: str) -> None:
     row["persons_by_programme"][programme] = None
     row["health_insurance_entitled"] = None
     row["suppressed_figures"] += [f"persons_by_programme.{programme}", "health_insurance_entitled"]
+
+
+def _hide_money(row: dict, programme: str) -> None:
+    hidden = []
+    if row["amount_due_by_programme"].get(programme) is not None:
+        row["amount_due_by_programme"][programme] = None
+        hidden += [f"amount_due_by_programme.{programme}", "amount_due"]
+        row["amount_due"] = None
+    if row["amount_paid_by_programme"] is not None:
+        row["amount_paid_by_programme"][programme] = None
+        row["amount_paid"] = row["amount_paid_by_channel"] = None
+        hidden += [f"amount_paid_by_programme.{programme}", "amount_paid", "amount_paid_by_channel"]
+    row["suppressed_figures"] += hidden
 
 
 def suppress_complementary(report: dict, categories: frozenset[str]) -> None:
@@ -81,6 +104,10 @@ def suppress_complementary(report: dict, categories: frozenset[str]) -> None:
         rows = [province, *masked]
         for row in rows:
             _hide_cells(row, programme, set(categories) | {COMPLEMENT_CATEGORY})
+        money_alone = [row for row in masked if _shown_sum(row, programme) == 0]
+        if money_alone or _shown_sum(province, programme) == 0:
+            for row in [province, *money_alone]:
+                _hide_money(row, programme)
         empty = [row for row in rows if _hidden_sum(row, programme) == 0]
         for row in [province, *empty] if empty else []:
             _hide_total(row, programme)

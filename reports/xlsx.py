@@ -96,12 +96,19 @@ def _sheets() -> list[tuple[str, list[Column]]]:
     ]
     money: list[Column] = [
         (_("Phải trả: %(programme)s") % {"programme": _programme_label(p)},
-         lambda r, p=p: r["amount_due_by_programme"][p])
+         lambda r, p=p: _count(r, f"amount_due_by_programme.{p}", r["amount_due_by_programme"][p]))
         for p in Programme.values
     ]  # fmt: skip
     money += [
-        (_("Tổng phải trả"), lambda r: r["amount_due"]),
-        (_("Đã chi trả"), lambda r: _number(r["amount_paid"])),
+        (_("Tổng phải trả"), lambda r: _count(r, "amount_due", r["amount_due"])),
+        (
+            _("Đã chi trả"),
+            lambda r: (
+                _count(r, "amount_paid", None)
+                if "amount_paid" in r["suppressed_figures"]
+                else _number(r["amount_paid"])
+            ),
+        ),
         (_("Tỷ lệ chi trả không dùng tiền mặt (%)"), lambda r: _number(r["cashless_share"])),
     ]
     return [

@@ -34,10 +34,10 @@ def frozen():
             yield
 
 
-def _cases(commune: str, category: str, n: int) -> None:
+def _cases(commune: str, category: str, n: int, born: date = date(1990, 1, 1)) -> None:
     household = HouseholdFactory(commune_id=commune)
     for _ in range(n):
-        person = PersonFactory(household=household, date_of_birth=date(1990, 1, 1))
+        person = PersonFactory(household=household, date_of_birth=born)
         CaseFactory(
             person=person, programme=SA, category=category, approved=True,
             start_month=date(2026, 1, 1), decision_date=date(2026, 1, 1),
@@ -199,3 +199,39 @@ def test_auditors_exact_answer_is_untouched():
     [commune] = report["communes"]
     assert commune["suppressed_figures"] == []
     assert commune["persons_by_programme"][SA] == 9
+
+
+def test_the_programme_money_of_a_masked_row_is_hidden_with_its_cells():
+    """Amounts per person differ by category (5.8 × 1.5, 5.5c × 1.0 of the base): the programme's
+    money beside 2 + 3 hidden persons would tell how many of them have HIV. Where no one of the
+    programme is in a shown category it is hidden, with the totals that give it back."""
+    _cases(OWN_COMMUNE, "5.8", 2)
+    _cases(OWN_COMMUNE, "5.5c", 3, born=date(1940, 1, 1))
+    worker = UserFactory(role="social_worker", communes=[OWN_COMMUNE])
+    report = report_summary_build(user=worker, period=period_for(year=2026))
+    [commune] = report["communes"]
+    province = report["provinces"][0]
+    for row in (commune, province):
+        assert row["amount_due_by_programme"][SA] is None
+        assert row["amount_due"] is None
+        assert {f"amount_due_by_programme.{SA}", "amount_due"} <= set(row["suppressed_figures"])
+        assert row["amount_due_by_programme"]["social_pension"] is not None
+    auditor = UserFactory(role="auditor")
+    exact = report_summary_build(user=auditor, period=period_for(year=2026))
+    [row] = [r for r in exact["communes"] if r["code"] == OWN_COMMUNE]
+    # Auditors see what is due: 2 × 1.5 + 3 × 1.0 of the base (Decree 76/2024: 500,000 đồng).
+    assert row["amount_due_by_programme"][SA] == 6 * 500_000
+    assert row["amount_due"] == sum(row["amount_due_by_programme"].values())
+
+
+def test_programme_money_beside_someone_in_a_shown_category_stays():
+    """A disabled person's amount depends on their age and degree, which no report shows: the
+    money no longer tells how the hidden persons split, and the commune keeps its figure."""
+    _cases(OWN_COMMUNE, "5.8", 2)
+    _cases(OWN_COMMUNE, "5.5c", 3, born=date(1940, 1, 1))
+    _cases(OWN_COMMUNE, "5.6", 1)
+    worker = UserFactory(role="social_worker", communes=[OWN_COMMUNE])
+    [commune] = report_summary_build(user=worker, period=period_for(year=2026))["communes"]
+    assert commune["amount_due_by_programme"][SA] > 0
+    assert commune["amount_due"] == sum(commune["amount_due_by_programme"].values())
+    assert not any(f.startswith("amount") for f in commune["suppressed_figures"])
