@@ -38,7 +38,9 @@ class PersonSearchResult(Sequence):
             queryset = queryset.filter(**{f"{index.attname}__in": candidates})
         # The query a queryset runs, minus the per-row conversion: rows come back as stored
         # (ModelIterable's own steps, with `apply_converters` deferred to `_build`).
-        queryset = queryset.order_by("pk")
+        # Sorted here, not by the database: an ORDER BY id would tempt a planner without
+        # statistics into the (commune, id) index, reading a whole commune.
+        queryset = queryset.order_by()
         self._model, self._db = queryset.model, queryset.db
         compiler = queryset.query.get_compiler(using=self._db)
         chunks = compiler.execute_sql(MULTI)
@@ -57,6 +59,8 @@ class PersonSearchResult(Sequence):
             for source, index in indexes.items()
         ]
         self._rows = [row for chunk in chunks for row in chunk if _all_match(row, checks)]
+        pk = position[queryset.model._meta.pk.attname]
+        self._rows.sort(key=lambda row: row[pk])
 
     @property
     def pks(self) -> list[int]:
