@@ -1,4 +1,5 @@
-"""Writing a batch's lines in bulk: plain parameter rows through `executemany`, not model
+"""Writing a batch's lines in bulk: plain parameter rows (COPY on PostgreSQL, `executemany`
+elsewhere), not model
 instances, because building and preparing 600,000 models costs many times the INSERT itself.
 
 Values go through the model fields' own preparation where it matters (the encrypted account
@@ -16,6 +17,7 @@ from django.db import connection
 from payments.models import LineStatus, PaidMonth, PaymentBatch, PaymentLine
 from payments.services.deductions import deductions_write
 from payments.services.generation import CHUNK, NewLine
+from registry.bulk_rows import rows_insert
 from registry.crypto import encrypt
 
 # Per line; the batch, period and initial state are the same on every line of a batch, so they
@@ -36,6 +38,7 @@ class LineWriter:
         self.deductions: list[tuple[int, list]] = []  # (case id, [(recovery id, part)])
         self.number_context = PaymentLine._meta.get_field("account_number").context
         self.name_context = PaymentLine._meta.get_field("account_name").context
+        self.constant_values = (batch.pk, batch.period, True, LineStatus.PENDING.value, "", False)
         quote = connection.ops.quote_name
         true, false = ("TRUE", "FALSE") if connection.vendor == "postgresql" else ("1", "0")
         constants = (
@@ -77,10 +80,20 @@ class LineWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
+        if not self.rows:
+            return
+        if connection.vendor == "postgresql":
+            # COPY: a fraction of the server's time per row of INSERTs (registry/bulk_rows.py).
+            constants = self.constant_values
+            rows_insert(
+                PaymentLine._meta.db_table,
+                (*_CONSTANT_COLUMNS, *_COLUMNS),
+                ((*constants, *row) for row in self.rows),
+            )
+        else:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, self.rows)
-            self.rows.clear()
+        self.rows.clear()
 
     def _paid_months(self) -> None:
         table = connection.ops.quote_name(PaidMonth._meta.db_table)
