@@ -28,8 +28,10 @@ SEARCH = {
 }
 
 
-@role_view("beneficiaries.view_person")
-def search(request):
+def search_page(request, *, page: str, block: dict):
+    """A person search by POST (criteria never appear in a URL), shown in `page`, or only its
+    block (`web/_search_block.html`, described by `block`) for htmx: the registry's search and
+    the payment-account search are this one view."""
     results = None
     form = SearchForm(request.POST or None, initial={"kind": "name"})
     if request.method == "POST" and form.is_valid():
@@ -37,5 +39,10 @@ def search(request):
             results = web_selectors.persons_found(request.user, **form.cleaned_data)
         except ValidationFailed as exc:
             form.add_error("query", str(exc.message))
-    template = "web/_search_block.html" if request.htmx else "web/search.html"
-    return render(request, template, {"form": form, "results": results, **SEARCH})
+    template = "web/_search_block.html" if request.htmx else page
+    return render(request, template, {"form": form, "results": results, **block})
+
+
+@role_view("beneficiaries.view_person")
+def search(request):
+    return search_page(request, page="web/search.html", block=SEARCH)

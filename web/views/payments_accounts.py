@@ -17,12 +17,11 @@ from beneficiaries import selectors as registry_selectors
 from payments import selectors, services
 from payments.banks import bank_by_bin
 from payments.models import PaymentAccount
-from registry.exceptions import NotFound, ValidationFailed
+from registry.exceptions import NotFound
 from registry.masking import mask_account_number
-from web import selectors as web_selectors
-from web.forms import SearchForm
 from web.forms_payments import PaymentAccountForm
 from web.views.common import role_view, run
+from web.views.dashboard import search_page
 
 VIEW = "payments.view_paymentaccount"
 CHANGE = "payments.change_paymentaccount"
@@ -40,16 +39,7 @@ SEARCH = {
 
 @role_view(VIEW)
 def account_search(request):
-    """By POST, as the registry's search: criteria never appear in a URL."""
-    results = None
-    form = SearchForm(request.POST or None, initial={"kind": "name"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            results = web_selectors.persons_found(request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form.add_error("query", str(exc.message))
-    template = "web/_search_block.html" if request.htmx else "web/payments/accounts.html"
-    return render(request, template, {"form": form, "results": results, **SEARCH})
+    return search_page(request, page="web/payments/accounts.html", block=SEARCH)
 
 
 def _account_or_none(user, person_id: int) -> PaymentAccount | None:
